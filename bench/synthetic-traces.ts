@@ -1,0 +1,89 @@
+import type { Call, Trace } from '../src/trace/trace.ts';
+import { ENTRANCE } from '../src/trace/trace.ts';
+
+/** A small deterministic PRNG for benchmarks and tests (mulberry32). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Synthetic traces of about `calls` calls over `services` services: a few structural templates (so that the
+ * call path list stays small, as in a real service) with random response times, calls in message order.
+ */
+export function syntheticTraces(count: number, calls = 50, templates = 8, services = 20, seed = 1): Trace[] {
+  const rand = mulberry32(seed);
+  const names = Array.from({ length: services }, (_, i) => `svc-${i}`);
+  const shapes: { caller: number[]; callee: number[] }[] = [];
+  for (let t = 0; t < templates; t++) {
+    const caller = [-1];
+    const callee = [Math.floor(rand() * services)];
+    for (let k = 1; k < calls; k++) {
+      caller.push(Math.floor(rand() * k));
+      callee.push(Math.floor(rand() * services));
+    }
+    shapes.push({ caller, callee });
+  }
+  const out: Trace[] = [];
+  for (let i = 0; i < count; i++) {
+    const s = shapes[i % templates];
+    const list: Call[] = [];
+    let time = 1_000_000;
+    for (let k = 0; k < calls; k++) {
+      const recv = time + 1;
+      const call: Call = {
+        caller: k === 0 ? ENTRANCE : names[s.callee[s.caller[k]]],
+        callee: names[s.callee[k]],
+        callReceived: recv,
+        responseSent: recv + Math.floor(rand() * 100),
+      };
+      if (k > 0) {
+        call.callSent = time;
+        call.parent = s.caller[k];
+      }
+      list.push(call);
+      time += 2;
+    }
+    out.push({ id: `t${i}`, calls: list });
+  }
+  return out;
+}
+
+/** The same traces as Jaeger JSON: a client/server span pair per call (the entrance: a server span). */
+export function toJaegerJson(traces: Trace[]): string {
+  const data = traces.map((t) => {
+    const processes: Record<string, { serviceName: string; tags: unknown[] }> = {};
+    const pid = (s: string) => {
+      const id = `p-${s}`;
+      processes[id] ??= { serviceName: s, tags: [] };
+      return id;
+    };
+    const spans: unknown[] = [];
+    t.calls.forEach((c, k) => {
+      const serverId = `s${k.toString(16).padStart(15, '0')}`;
+      const clientId = `c${k.toString(16).padStart(15, '0')}`;
+      const parentServer = c.parent === undefined ? undefined : `s${c.parent.toString(16).padStart(15, '0')}`;
+      if (parentServer !== undefined) {
+        spans.push({
+          traceID: t.id, spanID: clientId, operationName: `call ${c.callee}`, references: [{ refType: 'CHILD_OF', traceID: t.id, spanID: parentServer }],
+          startTime: c.callSent! * 1000, duration: (c.callReceived - c.callSent! + (c.responseSent - c.callReceived) + 1) * 1000,
+          tags: [{ key: 'span.kind', type: 'string', value: 'client' }], logs: [], processID: pid(c.caller),
+        });
+      }
+      spans.push({
+        traceID: t.id, spanID: serverId, operationName: `GET /api/${c.callee}`,
+        references: parentServer === undefined ? [] : [{ refType: 'CHILD_OF', traceID: t.id, spanID: clientId }],
+        startTime: c.callReceived * 1000, duration: (c.responseSent - c.callReceived) * 1000,
+        tags: [{ key: 'span.kind', type: 'string', value: 'server' }, { key: 'http.status_code', type: 'int64', value: 200 }], logs: [], processID: pid(c.callee),
+      });
+    });
+    return { traceID: t.id, spans, processes, warnings: null };
+  });
+  return JSON.stringify({ data, total: 0, limit: 0, offset: 0, errors: null });
+}

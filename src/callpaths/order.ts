@@ -1,0 +1,43 @@
+import type { Call } from '../trace/trace.ts';
+import { ENTRANCE } from '../trace/trace.ts';
+
+/**
+ * The order of a trace's call messages (paper sec. II-B): the entrance call first, then by send time, ties by
+ * callee id. Further ties (same send time and callee) go by caller, receive time, endpoint and input position,
+ * so that the order does not depend on how a file lists the calls. A call whose send time was not collected
+ * is ordered by its receive time. Returns call indexes in that order.
+ */
+export function callOrder(calls: readonly Call[], out?: Int32Array): Int32Array {
+  const n = calls.length;
+  const order = out && out.length >= n ? out.subarray(0, n) : new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // insertion sort: traces are usually already in (or close to) this order, which makes it linear
+  for (let i = 1; i < n; i++) {
+    const x = order[i];
+    const cx = calls[x];
+    let j = i - 1;
+    while (j >= 0 && before(cx, x, calls[order[j]], order[j])) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = x;
+  }
+  return order;
+}
+
+/** True when call a (at input position ia) comes strictly before call b (at ib). */
+function before(a: Call, ia: number, b: Call, ib: number): boolean {
+  const ea = a.caller === ENTRANCE;
+  const eb = b.caller === ENTRANCE;
+  if (ea !== eb) return ea;
+  const sa = a.callSent ?? a.callReceived;
+  const sb = b.callSent ?? b.callReceived;
+  if (sa !== sb) return sa < sb;
+  if (a.callee !== b.callee) return a.callee < b.callee;
+  if (a.caller !== b.caller) return a.caller < b.caller;
+  if (a.callReceived !== b.callReceived) return a.callReceived < b.callReceived;
+  const pa = a.endpoint ?? '';
+  const pb = b.endpoint ?? '';
+  if (pa !== pb) return pa < pb;
+  return ia < ib;
+}

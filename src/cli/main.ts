@@ -1,0 +1,43 @@
+import { InputError } from '../util/errors.ts';
+import { UsageError } from './args.ts';
+import { INSPECT_USAGE, inspectCommand } from './inspect-command.ts';
+import { STV_USAGE, stvCommand } from './stv-command.ts';
+
+type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
+
+const COMMANDS: Record<string, Command> = {
+  stv: { run: stvCommand, usage: STV_USAGE, summary: 'extract call paths and write service trace vectors' },
+  inspect: { run: inspectCommand, usage: INSPECT_USAGE, summary: 'summarise a trace export or STV file as JSON' },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Usage: traceanomaly <command> [options]   (traceanomaly <command> --help for details)\n\nCommands:\n${lines.join('\n')}`;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 bad input or failure, 2 usage error). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`traceanomaly: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(args);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`traceanomaly ${name}: ${e.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`traceanomaly ${name}: error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

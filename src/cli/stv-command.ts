@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import { CallPathList, type CallPathListJson, type PathDefinition } from '../callpaths/call-path-list.ts';
+import type { EdgeLabel } from '../callpaths/edges.ts';
+import { encodeTraces } from '../stv/encode.ts';
+import { ABSENT, type StvMatrix } from '../stv/matrix.ts';
+import { Whitelist } from '../stv/whitelist.ts';
+import { readLabels } from '../readers/labels.ts';
+import { OutputSet } from '../util/atomic-write.ts';
+import { csvField } from '../readers/lines.ts';
+import { InputError } from '../util/errors.ts';
+import { oneOf, parseCommand, requireString } from './args.ts';
+import { isStvFormat, loadColumnMapping, loadTraceFile, readJsonFile, resolveFormat } from './load-input.ts';
+
+export const STV_USAGE = `traceanomaly stv --in FILE [--format F] [--columns MAP.json] [--callpaths LIST.json]
+                 [--definition prefix|ancestors] [--edge service|endpoint] [--whitelist W.json]
+                 [--labels LABELS.csv] [--strict] --out DIR
+  Extracts call paths (paper sec. II-B) and writes service trace vectors (sec. II-C):
+  DIR/callpaths.json  the ordered dimensions (id, service, path)
+  DIR/stv.csv         trace_id, then one column per dimension; response times in ms, -1 = absent
+  DIR/unseen.csv      trace_id,call_path_id for paths not in --callpaths (only with --callpaths)
+  DIR/labels.csv      the --labels rows of these traces, in stv.csv order (only with --labels)
+  Without --callpaths the call path list is built from the input itself.`;
+
+/** One STV value as text: whole milliseconds stay integers, fractions keep microsecond precision. */
+export function formatValue(v: number): string {
+  if (v === ABSENT) return '-1';
+  return String(Math.round(v * 1000) / 1000);
+}
+
+export function* stvCsvLines(m: StvMatrix, dimensionIds: string[]): Generator<string> {
+  yield ['trace_id', ...dimensionIds].map(csvField).join(',');
+  const d = m.width;
+  for (let i = 0; i < m.ids.length; i++) {
+    const cells = new Array<string>(d + 1);
+    cells[0] = csvField(m.ids[i]);
+    for (let j = 0; j < d; j++) cells[j + 1] = formatValue(m.values[i * d + j]);
+    yield cells.join(',');
+  }
+}
+
+/** callpaths.json with one dimension per line, so that it stays readable and diffable. */
+export function* callPathListLines(list: CallPathList): Generator<string> {
+  const { dimensions, ...head } = list.toJSON();
+  yield `${JSON.stringify(head).slice(0, -1)},"dimensions":[`;
+  for (let i = 0; i < dimensions.length; i++) yield ` ${JSON.stringify(dimensions[i])}${i + 1 < dimensions.length ? ',' : ''}`;
+  yield ']}';
+}
+
+export async function stvCommand(args: string[]): Promise<number> {
+  const { values: o } = parseCommand(args, {
+    in: { type: 'string' },
+    format: { type: 'string' },
+    columns: { type: 'string' },
+    callpaths: { type: 'string' },
+    definition: { type: 'string' },
+    edge: { type: 'string' },
+    whitelist: { type: 'string' },
+    labels: { type: 'string' },
+    strict: { type: 'boolean' },
+    out: { type: 'string' },
+  });
+  if (o.help) {
+    console.log(STV_USAGE);
+    return 0;
+  }
+  const file = requireString(o.in, 'in');
+  const outDir = requireString(o.out, 'out');
+  const columns = await loadColumnMapping(o.columns);
+  const format = await resolveFormat(file, o.format, columns);
+  if (isStvFormat(format)) throw new InputError({ file }, `${format} holds vectors, not traces: call paths cannot be extracted from it`);
+
+  let list: CallPathList | undefined;
+  if (o.callpaths !== undefined) {
+    if (o.definition !== undefined || o.edge !== undefined) throw new InputError({ file: o.callpaths }, '--definition and --edge come from the call path list; do not pass them with --callpaths');
+    try {
+      list = CallPathList.fromJSON((await readJsonFile(o.callpaths)) as CallPathListJson);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new InputError({ file: o.callpaths }, (e as Error).message);
+    }
+  }
+  const whitelist = o.whitelist !== undefined ? Whitelist.fromJSON(await readJsonFile(o.whitelist), o.whitelist) : undefined;
+  const labels = o.labels !== undefined ? await readLabels(o.labels) : undefined;
+  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), strict: Boolean(o.strict) });
+  list ??= CallPathList.fromTraces(traces, {
+    definition: oneOf<PathDefinition>(o.definition, 'definition', ['prefix', 'ancestors'], 'prefix'),
+    edgeLabel: oneOf<EdgeLabel>(o.edge, 'edge', ['service', 'endpoint'], 'service'),
+  });
+  const { matrix, unseen } = encodeTraces(list, traces, whitelist);
+
+  const out = new OutputSet();
+  try {
+    await out.text(join(outDir, 'callpaths.json'), callPathListLines(list));
+    await out.text(join(outDir, 'stv.csv'), stvCsvLines(matrix, list.dimensionIds));
+    if (o.callpaths !== undefined) {
+      await out.text(join(outDir, 'unseen.csv'), (function* () {
+        yield 'trace_id,call_path_id';
+        for (const u of unseen) for (const p of u.pathIds) yield `${csvField(u.traceId)},${csvField(p)}`;
+      })());
+    }
+    if (labels) {
+      await out.text(join(outDir, 'labels.csv'), (function* () {
+        yield 'trace_id,label,anomaly_type,root_cause';
+        for (const id of matrix.ids) {
+          const l = labels.get(id);
+          if (l === undefined) throw new InputError({ file: o.labels, traceId: id }, 'trace has no label');
+          yield [id, String(l.label), l.anomalyType ?? '', l.rootCause ?? ''].map(csvField).join(',');
+        }
+      })());
+    }
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+  process.stderr.write(
+    `${matrix.ids.length} traces, ${list.width} dimensions${o.callpaths !== undefined ? `, ${unseen.length} trace(s) with unseen call paths` : ''} -> ${outDir}\n`,
+  );
+  return 0;
+}

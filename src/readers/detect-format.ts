@@ -1,0 +1,37 @@
+import { InputError } from '../util/errors.ts';
+import { peekBytes } from './input.ts';
+import { splitCsv } from './lines.ts';
+import { MESSAGES_HEADER } from './messages-csv.ts';
+import { STV_FORMATS, TRACE_FORMATS, type InputFormat } from './options.ts';
+
+export const ALL_FORMATS: readonly InputFormat[] = [...TRACE_FORMATS, ...STV_FORMATS];
+
+export function parseFormat(name: string): InputFormat {
+  if (!(ALL_FORMATS as readonly string[]).includes(name)) {
+    throw new InputError({}, `unknown format "${name}"; expected one of ${ALL_FORMATS.join(', ')}`);
+  }
+  return name as InputFormat;
+}
+
+/**
+ * Guesses a file's format from its first bytes (after unzipping): JSON with "data" (Jaeger) or "resourceSpans"
+ * (OTLP), a JSON array (Zipkin), the messages-csv header, an `stv.csv` header, `ID:v1,v2,...` lines (stv-text);
+ * other CSV is a span table when a column mapping is given.
+ */
+export async function detectFormat(file: string, hasColumnMapping = false): Promise<InputFormat> {
+  const head = (await peekBytes(file)).toString('utf8').replace(/^\uFEFF/, '');
+  const trimmed = head.trimStart();
+  if (trimmed.startsWith('{')) {
+    if (/"resourceSpans"\s*:/.test(head)) return 'otlp';
+    if (/"data"\s*:/.test(head)) return 'jaeger';
+    throw new InputError({ file }, 'JSON object with neither "data" (Jaeger) nor "resourceSpans" (OTLP); pass --format');
+  }
+  if (trimmed.startsWith('[')) return 'zipkin';
+  const firstLine = trimmed.split(/\r?\n/, 1)[0];
+  const cells = (splitCsv(firstLine) ?? []).map((c) => c.trim().toLowerCase());
+  if (cells.length === MESSAGES_HEADER.length && cells.every((c, i) => c === MESSAGES_HEADER[i])) return 'messages-csv';
+  if (cells[0] === 'trace_id' && cells.length > 1 && !hasColumnMapping) return 'stv-csv';
+  if (/^[^,:\s]+:-?[\d.eE+-]+(,-?[\d.eE+-]+)*$/.test(firstLine)) return 'stv-text';
+  if (hasColumnMapping) return 'spans-csv';
+  throw new InputError({ file, line: 1 }, 'cannot tell the format from the first line; pass --format (and --columns for span tables)');
+}

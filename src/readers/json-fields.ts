@@ -1,0 +1,34 @@
+import { InputError, type InputLocation } from '../util/errors.ts';
+
+/** Field readers for parsed JSON that fail with the location and the field's name. */
+export function asObject(v: unknown, where: InputLocation, what: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(where, `${what} is not a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+export function asString(v: unknown, where: InputLocation, what: string): string {
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number') return String(v);
+  throw new InputError(where, `${what} is missing or not a string`);
+}
+
+/** A number, or a string holding one (OTLP/JSON writes 64-bit integers as strings). */
+export function asNumber(v: unknown, where: InputLocation, what: string): number {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (!Number.isFinite(n)) throw new InputError(where, `${what} is not a number: ${JSON.stringify(v)}`);
+  return n;
+}
+
+/**
+ * Nanoseconds since the epoch, as a number or a decimal string, to milliseconds without losing precision
+ * (epoch nanoseconds exceed 2^53).
+ */
+export function nanosToMillis(v: unknown, where: InputLocation, what: string): number {
+  return (typeof v === 'string' ? decimalNanosToMillis(v) : undefined) ?? asNumber(v, where, what) / 1e6;
+}
+
+/** A decimal string of nanoseconds to milliseconds, exact to the nanosecond; undefined if not all digits. */
+export function decimalNanosToMillis(v: string): number | undefined {
+  if (!/^\d+$/.test(v)) return undefined;
+  return v.length <= 6 ? Number(v) / 1e6 : Number(v.slice(0, -6)) + Number(v.slice(-6)) / 1e6;
+}

@@ -1,0 +1,70 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Writes a file under a temporary name, then renames it, so that a failed run leaves no partial file. */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Streams lines into a file (no rename); on failure the file is removed. */
+async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const out = createWriteStream(path);
+  try {
+    let buffer = '';
+    for (const line of lines) {
+      buffer += line;
+      buffer += '\n';
+      if (buffer.length > 1 << 20) {
+        if (!out.write(buffer)) await new Promise<void>((r) => out.once('drain', () => r()));
+        buffer = '';
+      }
+    }
+    out.write(buffer);
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  } catch (e) {
+    out.destroy();
+    await rm(path, { force: true });
+    throw e;
+  }
+}
+
+/** Streams lines into a file under a temporary name, renamed when all were written. */
+export async function writeLinesAtomic(path: string, lines: Iterable<string>): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeLines(tmp, lines);
+  await rename(tmp, path);
+}
+
+/**
+ * A set of output files written together: each is written under a temporary name, and all are renamed only
+ * by `commit()`; `abort()` (or a failure before commit) removes them.
+ */
+export class OutputSet {
+  private readonly pending: { tmp: string; path: string }[] = [];
+
+  async text(path: string, lines: Iterable<string>): Promise<void> {
+    const tmp = `${path}.partial-${process.pid}`;
+    this.pending.push({ tmp, path });
+    await writeLines(tmp, lines);
+  }
+
+  async commit(): Promise<void> {
+    for (const { tmp, path } of this.pending) await rename(tmp, path);
+    this.pending.length = 0;
+  }
+
+  async abort(): Promise<void> {
+    for (const { tmp } of this.pending) await rm(tmp, { force: true });
+    this.pending.length = 0;
+  }
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { callOrder } from '../../src/callpaths/order.ts';
+import { CallPathList } from '../../src/callpaths/call-path-list.ts';
+import { loadTraces } from '../../src/readers/read-traces.ts';
+import type { Call, Trace } from '../../src/trace/trace.ts';
+import { fixture } from '../helpers/files.ts';
+
+const call = (caller: string, callee: string, sent: number | undefined, recv: number, resp: number, parent?: number): Call => {
+  const c: Call = { caller, callee, callReceived: recv, responseSent: resp };
+  if (sent !== undefined) c.callSent = sent;
+  if (parent !== undefined) c.parent = parent;
+  return c;
+};
+
+describe('message order (sec. II-B)', () => {
+  it('sorts by send time, ties by callee id, entrance first even when another call has the same time', () => {
+    const calls = [
+      call('b', 'd', 10, 11, 20),
+      call('b', 'c', 10, 12, 13),
+      call('a', 'b', 5, 6, 30),
+      call('start', 'a', undefined, 5, 40),
+      call('a', 'z', 5, 7, 8),
+    ];
+    expect([...callOrder(calls)]).toEqual([3, 2, 4, 1, 0]);
+    // the entrance goes first even when its (span-derived) send time ties with a child's and its id sorts later
+    const tie = [call('x', 'b', 100, 100, 101), call('start', 'x', 100, 100, 200)];
+    expect([...callOrder(tie)]).toEqual([1, 0]);
+  });
+
+  it('does not depend on the order in which a file lists the calls', async () => {
+    const [t] = await loadTraces(fixture('fig1/messages.csv'), 'messages-csv');
+    const list = CallPathList.fromTraces([t]);
+    const ids = list.pathsOf(t).map((p) => p.id);
+    for (let rot = 1; rot < t.calls.length; rot++) {
+      // rotate and reverse; parents must be re-indexed with the calls
+      const perm = t.calls.map((_, i) => (i + rot) % t.calls.length).reverse();
+      const inv = new Map(perm.map((old, neu) => [old, neu]));
+      const shuffled: Trace = {
+        id: t.id,
+        calls: perm.map((old) => {
+          const c = { ...t.calls[old] };
+          if (c.parent !== undefined) c.parent = inv.get(c.parent);
+          return c;
+        }),
+      };
+      expect(list.pathsOf(shuffled).map((p) => p.id)).toEqual(ids);
+      expect(list.encode(shuffled).row).toEqual(list.encode(t).row);
+    }
+  });
+});
+
+describe('ancestors call paths (ablation)', () => {
+  it('gives each call the chain from the entrance to it (Fig. 1)', async () => {
+    const traces = await loadTraces(fixture('fig1/messages.csv'), 'messages-csv');
+    const list = CallPathList.fromTraces(traces, { definition: 'ancestors' });
+    const { row } = list.encode(traces[0]);
+    expect(Object.fromEntries(list.dimensionIds.map((id, j) => [id, row[j]]))).toEqual({
+      'a(start->a)': 222,
+      'b(start->a,a->b)': 209,
+      'c(start->a,a->b,b->c)': 4,
+      'd(start->a,a->b,b->d)': 44,
+      'e(start->a,a->b,b->d,d->e)': 28,
+      'e(start->a,a->b,b->e)': 67,
+    });
+  });
+
+  it('averages the response times of a path that occurs twice (a loop)', () => {
+    const t: Trace = {
+      id: 't',
+      calls: [call('start', 'a', undefined, 0, 100), call('a', 'b', 1, 2, 12, 0), call('a', 'b', 20, 21, 51, 0)],
+    };
+    const anc = CallPathList.fromTraces([t], { definition: 'ancestors' });
+    expect(anc.width).toBe(2);
+    expect([...anc.encode(t).row]).toEqual([100, 20]);
+    const pre = CallPathList.fromTraces([t]);
+    expect(pre.dimensionIds).toEqual(['a(start->a)', 'b(start->a,a->b)', 'b(start->a,a->b,a->b)']);
+    expect([...pre.encode(t).row]).toEqual([100, 10, 30]);
+  });
+});
+
+describe('call path list', () => {
+  const base: Trace = { id: 'n', calls: [call('start', 'a', undefined, 0, 50), call('a', 'b', 1, 2, 10, 0), call('a', 'c', 11, 12, 20, 0)] };
+
+  it('reports unseen paths: a new call and every later prefix path', () => {
+    const list = CallPathList.fromTraces([base]);
+    const t: Trace = { id: 'x', calls: [call('start', 'a', undefined, 0, 50), call('a', 'x', 1, 2, 5, 0), call('a', 'b', 6, 7, 10, 0)] };
+    const { row, unseen } = list.encode(t);
+    expect(unseen).toBe(2);
+    expect([...row]).toEqual([50, -1, -1]);
+    expect(list.pathsOf(t).filter((p) => !p.known).map((p) => p.id)).toEqual(['x(start->a,a->x)', 'b(start->a,a->x,a->b)']);
+  });
+
+  it('survives a JSON round trip and sorts dimensions by their steps', () => {
+    const other: Trace = { id: 'm', calls: [call('start', 'a', undefined, 0, 50), call('a', 'a2', 1, 2, 10, 0)] };
+    const list = CallPathList.fromTraces([base, other]);
+    expect(list.dimensionIds).toEqual(['a(start->a)', 'a2(start->a,a->a2)', 'b(start->a,a->b)', 'c(start->a,a->b,a->c)']);
+    const back = CallPathList.fromJSON(JSON.parse(JSON.stringify(list.toJSON())));
+    expect(back.dimensionIds).toEqual(list.dimensionIds);
+    expect(back.encode(base).row).toEqual(list.encode(base).row);
+    expect(back.encode(other).row).toEqual(list.encode(other).row);
+  });
+
+  it('can label steps with endpoints', () => {
+    const t: Trace = { id: 'e', calls: [{ ...call('start', 'a', undefined, 0, 9), endpoint: 'GET /x' }] };
+    expect(CallPathList.fromTraces([t], { edgeLabel: 'endpoint' }).dimensionIds).toEqual(['a(start->a:GET /x)']);
+  });
+});
