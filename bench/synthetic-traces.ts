@@ -1,24 +1,14 @@
 import type { Call, Trace } from '../src/trace/trace.ts';
 import { ENTRANCE } from '../src/trace/trace.ts';
-
-/** A small deterministic PRNG for benchmarks and tests (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Random } from '../src/util/random.ts';
 
 /**
  * Synthetic traces of about `calls` calls over `services` services: a few structural templates (so that the
  * call path list stays small, as in a real service) with random response times, calls in message order.
  */
 export function syntheticTraces(count: number, calls = 50, templates = 8, services = 20, seed = 1): Trace[] {
-  const rand = mulberry32(seed);
+  const rng = new Random(seed);
+  const rand = () => rng.next();
   const names = Array.from({ length: services }, (_, i) => `svc-${i}`);
   const shapes: { caller: number[]; callee: number[] }[] = [];
   for (let t = 0; t < templates; t++) {
