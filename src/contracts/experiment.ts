@@ -65,6 +65,8 @@ export interface CellResult {
   /** Larger outputs a task cell keeps (e.g. a density grid). */
   artifacts?: Record<string, unknown>;
   times: { trainSec: number; testSec: number };
+  /** Every option of the method with the value it used (the Detector's `options`). */
+  methodOptions?: Record<string, unknown>;
   /** The size of the data the cell saw. */
   data?: { trainRows: number; testRows: number; testAnomalies: number; fingerprint: string };
   backend?: string;
