@@ -52,9 +52,10 @@ function detectionCharts(def: ExperimentDef, rows: AggregateRow[]): Chart[] {
       });
     }
     const metrics = ['precision', 'recall', 'f1', 'auprc'] as const;
+    const METRIC_NAMES = { precision: 'Precision', recall: 'Recall', f1: 'F1', auprc: 'AUPRC' };
     const bars = rs.flatMap((r) => metrics.flatMap((k) => {
       const v = r.metrics[k];
-      return v && Number.isFinite(v.mean) ? [{ group: k === 'f1' ? 'F1' : k === 'auprc' ? 'AUPRC' : k, series: r.variant, value: v.mean, ...(Number.isFinite(v.std) ? { error: v.std } : {}) }] : [];
+      return v && Number.isFinite(v.mean) ? [{ group: METRIC_NAMES[k], series: r.variant, value: v.mean, ...(Number.isFinite(v.std) ? { error: v.std } : {}) }] : [];
     }));
     if (bars.length) {
       charts.push({

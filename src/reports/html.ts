@@ -33,7 +33,7 @@ ${figures}
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
 nav ul{columns:2}table{border-collapse:collapse;margin:1em 0;font-size:.9em}caption{text-align:left;font-weight:bold;padding:.3em 0}
-th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
+th,td{border:1px solid #ccc;padding:.25em .5em;text-align:right;white-space:nowrap}th{background:#f3f3f3}th[colspan]{text-align:center}td:first-child,th:first-child{text-align:left}
 tr.paper td{font-style:italic;color:#555;background:#fafafa}ul.notes{font-size:.85em;color:#444}
 .figures{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0;max-width:100%}figure svg{max-width:100%;height:auto}
 figcaption{font-size:.85em;color:#444;max-width:560px}.meta,.files{font-size:.85em;color:#555}`;

@@ -35,11 +35,16 @@ export function paperNumbers(): PaperNumbers {
   return cached;
 }
 
-/** The paper's numbers for a method on a dataset of a table, or null when the table has no such row/column. */
+/**
+ * The paper's numbers for a method on a dataset (a column name of the table) of a table; a table with one column
+ * (II, IV: TrainTicket) gives it for any dataset. Null when the table has no such row or column.
+ */
 export function findPaperEntry(table: string, method: string, dataset: string | undefined): PaperCell | null {
   const row = paperNumbers().tables[table]?.rows[method];
   if (!row) return null;
-  const key = dataset ?? Object.keys(row)[0];
+  const columns = Object.keys(row);
+  const key = dataset !== undefined && dataset in row ? dataset : columns.length === 1 ? columns[0] : undefined;
+  if (key === undefined) return null;
   const cell = row[key];
   return typeof cell === 'object' && cell !== null ? cell : null;
 }
