@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/files.ts';
 import { writeExport } from '../helpers/export.ts';
 import { parseSeeds } from '../../src/cli/experiment-command.ts';
+import { main } from '../../src/cli/main.ts';
 
 describe('traceanomaly experiment', () => {
   const out = tempDir();
@@ -61,16 +62,23 @@ describe('traceanomaly experiment', () => {
     expect(summary.rows[0].perType.path.recall).toBe(1);
   });
 
-  it('explains usage errors (2) and bad input (1)', () => {
-    expect(cli('experiment').code).toBe(2);
-    expect(cli('experiment', 'demo', '--seeds', 'x').code).toBe(2);
-    const r = cli('experiment', 'no-such-experiment');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/unknown experiment "no-such-experiment"; built in: .*demo/);
-    const list = cli('experiment', '--list');
-    expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^demo\s+Demo/m);
-    expect(list.stdout).toMatch(/methods: .*demo-zscore/);
+  it('explains usage errors (2) and bad input (1)', async () => {
+    // in-process, to keep the suite fast: main() is what the bin launcher calls
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      expect(await main(['experiment'])).toBe(2);
+      expect(await main(['experiment', 'demo', '--seeds', 'x'])).toBe(2);
+      expect(await main(['experiment', 'no-such-experiment'])).toBe(1);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/unknown experiment "no-such-experiment"; built in: .*demo/);
+      expect(await main(['experiment', '--list'])).toBe(0);
+      const listed = out.mock.calls.map((c) => String(c[0])).join('\n');
+      expect(listed).toMatch(/^demo\s+Demo/m);
+      expect(listed).toMatch(/methods: .*demo-zscore/);
+    } finally {
+      err.mockRestore();
+      out.mockRestore();
+    }
   });
 
   it('parses seed lists and ranges', () => {
