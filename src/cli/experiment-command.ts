@@ -1,10 +1,4 @@
 import { resolve } from 'node:path';
-import { builtinRegistry } from '../experiments/builtins.ts';
-import { experimentNames, loadExperiment } from '../experiments/catalog.ts';
-import { datasetEntryFromFile } from '../experiments/dataset-file.ts';
-import { RegistryError } from '../experiments/registry.ts';
-import { runExperiment } from '../experiments/runner.ts';
-import { writeExperimentReport } from '../reports/write-report.ts';
 import { PROJECT_ROOT } from '../util/data-root.ts';
 import { InputError } from '../util/errors.ts';
 import { parseCommand, UsageError } from './args.ts';
@@ -59,6 +53,15 @@ export async function experimentCommand(args: string[]): Promise<number> {
     console.log(EXPERIMENT_USAGE);
     return 0;
   }
+  // loaded here, not at start-up: the methods (tfjs) and the chart renderer (vega) are heavy for the other commands
+  const [{ builtinRegistry }, { experimentNames, loadExperiment }, { datasetEntryFromFile }, { RegistryError }, { runExperiment }, { writeExperimentReport }] = await Promise.all([
+    import('../experiments/builtins.ts'),
+    import('../experiments/catalog.ts'),
+    import('../experiments/dataset-file.ts'),
+    import('../experiments/registry.ts'),
+    import('../experiments/runner.ts'),
+    import('../reports/write-report.ts'),
+  ]);
   const registry = builtinRegistry();
   if (o.list) {
     for (const name of await experimentNames()) {
