@@ -2,7 +2,8 @@ import type { Trace, TraceLabel } from '../trace/trace.ts';
 import type { StvMatrix } from '../stv/matrix.ts';
 
 /** The anomaly types of the paper's testbed (Table II): response time and invocation path. */
-export type AnomalyType = 'rt' | 'path';
+export const ANOMALY_TYPES = ['rt', 'path'] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
 /**
  * Data given to a method: raw traces and/or service trace vectors, rows in the same order when both are given.
