@@ -34,11 +34,11 @@ describe('hard-coded rule', () => {
     expect(r.types).toEqual(['rt']);
     expect(r.scores).toEqual([2]);
     expect(det.explain({ traces: [slow] })[0].reasons!.map((x) => x.detail)).toEqual([
-      'start -> a took 2210 ms > 2000 ms' // a: 2 + b 2200 + 1 + ext 4 + 1 + 2,
+      'start -> a took 2210 ms > 2000 ms', // a: 2 + b 2200 + 1 + ext 4 + 1 + 2
       'a -> b took 2200 ms > 2000 ms',
     ]);
-    // 999 ms each way stays under the limit, with a's own time included
-    expect((await run(det, [withB({ svc: 'b', status: '200', self: 998 })])).flagged).toEqual([0]);
+    // b: 2 x 995 ms; a: 2 + 1990 + 1 + 4 + 1 + 2 = exactly 2,000 ms, which is not over the limit
+    expect((await run(det, [withB({ svc: 'b', status: '200', self: 995 })])).flagged).toEqual([0]);
   });
 
   it('codes listed as normal business for a call do not count (the rate-limited external API)', async () => {
