@@ -2,8 +2,7 @@ import type { AnomalyType, DetectorInput } from '../../src/contracts/dataset.ts'
 import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
 import { CallPathList, type PathDefinition } from '../../src/callpaths/call-path-list.ts';
 import type { EdgeLabel } from '../../src/callpaths/edges.ts';
-import { encodeTraces } from '../../src/stv/encode.ts';
-import { ABSENT, validSetKey, type StvMatrix } from '../../src/stv/matrix.ts';
+import { ABSENT, type StvMatrix } from '../../src/stv/matrix.ts';
 import { InputError } from '../../src/util/errors.ts';
 import type { Reason, Verdict } from '../shared/trace-detector.ts';
 
@@ -30,8 +29,8 @@ export interface HstvOptions {
 
 export const HSTV_DEFAULTS: HstvOptions = { k: 3, stdFloor: 1, minGroup: 1, sided: 'two', input: 'auto', definition: 'prefix', edgeLabel: 'service' };
 
+/** The HSTVs of one set of valid dimensions: per dimension (in ascending order), mean and std. */
 interface Group {
-  dims: Int32Array;
   mean: Float64Array;
   std: Float64Array;
   count: number;
@@ -54,19 +53,23 @@ export class HstvDetector implements Detector {
 
   async fit(train: DetectorInput, hooks?: FitHooks): Promise<void> {
     const source = this.pickSource(train);
-    let m: StvMatrix;
+    let rows: SparseRow[];
     if (source === 'traces') {
-      this.list = CallPathList.fromTraces(train.traces!, { definition: this.options.definition, edgeLabel: this.options.edgeLabel });
-      m = encodeTraces(this.list, train.traces!).matrix;
+      const list = CallPathList.fromTraces(train.traces!, { definition: this.options.definition, edgeLabel: this.options.edgeLabel });
+      this.list = list;
+      this.width = list.width;
+      this.dimensionIds = list.dimensionIds;
+      rows = train.traces!.map((t) => list.encodeSparse(t));
     } else {
-      m = train.stv!;
+      const m = train.stv!;
+      this.width = m.width;
+      this.dimensionIds = m.dimensionIds;
+      rows = sparseRows(m);
     }
-    if (m.ids.length === 0) throw new InputError({}, `${this.name}: no training rows`);
+    if (rows.length === 0) throw new InputError({}, `${this.name}: no training rows`);
     this.source = source;
-    this.width = m.width;
-    this.dimensionIds = m.dimensionIds;
-    this.groups = fitGroups(m, this.options.stdFloor);
-    hooks?.progress?.({ phase: 'fit', done: m.ids.length, total: m.ids.length, metrics: { groups: this.groups.size } });
+    this.groups = fitGroups(rows, this.options.stdFloor);
+    hooks?.progress?.({ phase: 'fit', done: rows.length, total: rows.length, metrics: { groups: this.groups.size } });
   }
 
   /** Number of distinct valid-dimension sets in training. */
@@ -104,48 +107,43 @@ export class HstvDetector implements Detector {
   private verdicts(data: DetectorInput, explain: boolean): Verdict[] {
     if (this.source === null) throw new Error(`${this.name}: score before fit`);
     this.pickSource(data);
-    let m: StvMatrix;
-    let unseen: Map<number, string[]> | undefined;
     if (this.source === 'traces') {
-      const enc = encodeTraces(this.list!, data.traces!);
-      m = enc.matrix;
-      unseen = new Map(enc.unseen.map((u) => [u.row, u.pathIds]));
-    } else {
-      m = data.stv!;
-      if (m.width !== this.width) throw new InputError({}, `${this.name}: fitted on ${this.width} dimensions, this input has ${m.width}`);
+      const list = this.list!;
+      return data.traces!.map((t) => {
+        const row = list.encodeSparse(t);
+        if (row.unseen === 0) return this.judgeRow(row, explain);
+        if (!explain) return noHstv(false, '');
+        const paths = list.pathsOf(t).filter((p) => !p.known).map((p) => p.id);
+        return noHstv(true, `unseen call paths: ${paths.slice(0, 3).join(' ')}${paths.length > 3 ? ' ...' : ''}`);
+      });
     }
-    const out: Verdict[] = new Array(m.ids.length);
-    for (let i = 0; i < m.ids.length; i++) {
-      const row = m.values.subarray(i * m.width, (i + 1) * m.width);
-      const paths = unseen?.get(i);
-      out[i] = paths ? noHstv(explain, `unseen call paths: ${paths.slice(0, 3).join(' ')}${paths.length > 3 ? ' ...' : ''}`) : this.judgeRow(row, explain);
-    }
-    return out;
+    const m = data.stv!;
+    if (m.width !== this.width) throw new InputError({}, `${this.name}: fitted on ${this.width} dimensions, this input has ${m.width}`);
+    return sparseRows(m).map((row) => this.judgeRow(row, explain));
   }
 
-  private judgeRow(row: Float32Array, explain: boolean): Verdict {
-    const key = validSetKey(row);
-    const g = this.groups.get(key);
+  private judgeRow(row: SparseRow, explain: boolean): Verdict {
+    const g = this.groups.get(keyOf(row.dims));
     if (g === undefined || g.count < this.options.minGroup) {
       return noHstv(explain, g === undefined ? 'no training trace has the same valid dimensions' : `only ${g.count} training traces have the same valid dimensions`);
     }
     const one = this.options.sided === 'one';
     let worst = 0;
-    const out: { d: number; z: number }[] = [];
-    for (let j = 0; j < g.dims.length; j++) {
-      const z = (row[g.dims[j]] - g.mean[j]) / g.std[j];
+    const out: { j: number; z: number }[] = [];
+    for (let j = 0; j < g.mean.length; j++) {
+      const z = (row.values[j] - g.mean[j]) / g.std[j];
       const dev = one ? z : Math.abs(z);
       if (dev > worst) worst = dev;
-      if (explain && dev > this.options.k) out.push({ d: j, z });
+      if (explain && dev > this.options.k) out.push({ j, z });
     }
     const v: Verdict = { score: worst, type: worst > this.options.k ? 'rt' : null };
     if (explain) {
       v.reasons = out
         .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
-        .map(({ d, z }): Reason => {
-          const dim = g.dims[d];
+        .map(({ j, z }): Reason => {
+          const dim = row.dims[j];
           const name = this.dimensionIds?.[dim] ?? `dimension ${dim}`;
-          return { type: 'rt', rule: 'out-of-band', detail: `${name}: ${row[dim]} ms, HSTV mean ${g.mean[d].toFixed(2)} +- ${this.options.k} x ${g.std[d].toFixed(2)} (z = ${z.toFixed(1)})` };
+          return { type: 'rt', rule: 'out-of-band', detail: `${name}: ${row.values[j]} ms, HSTV mean ${g.mean[j].toFixed(2)} +- ${this.options.k} x ${g.std[j].toFixed(2)} (z = ${z.toFixed(1)})` };
         });
     }
     return v;
@@ -158,28 +156,46 @@ function noHstv(explain: boolean, detail: string): Verdict {
   return v;
 }
 
-/** Per set of valid dimensions: mean and population std (floored) of each dimension over its rows. */
-function fitGroups(m: StvMatrix, stdFloor: number): Map<string, Group> {
-  const byKey = new Map<string, number[]>();
+/** A row's valid dimensions (ascending) and their values. */
+interface SparseRow {
+  dims: Int32Array;
+  values: ArrayLike<number>;
+}
+
+function sparseRows(m: StvMatrix): SparseRow[] {
+  const out: SparseRow[] = new Array(m.ids.length);
+  const dims: number[] = [];
   for (let i = 0; i < m.ids.length; i++) {
-    const key = validSetKey(m.values.subarray(i * m.width, (i + 1) * m.width));
-    let rows = byKey.get(key);
-    if (rows === undefined) byKey.set(key, (rows = []));
-    rows.push(i);
+    const off = i * m.width;
+    dims.length = 0;
+    for (let j = 0; j < m.width; j++) if (m.values[off + j] !== ABSENT) dims.push(j);
+    const d = Int32Array.from(dims);
+    out[i] = { dims: d, values: Float64Array.from(d, (j) => m.values[off + j]) };
+  }
+  return out;
+}
+
+const keyOf = (dims: Int32Array): string => dims.join(',');
+
+/** Per set of valid dimensions: mean and population std (floored) of each dimension over its rows. */
+function fitGroups(rows: readonly SparseRow[], stdFloor: number): Map<string, Group> {
+  const byKey = new Map<string, SparseRow[]>();
+  for (const r of rows) {
+    const key = keyOf(r.dims);
+    let g = byKey.get(key);
+    if (g === undefined) byKey.set(key, (g = []));
+    g.push(r);
   }
   const groups = new Map<string, Group>();
-  for (const [key, rows] of byKey) {
-    const first = rows[0] * m.width;
-    const dims: number[] = [];
-    for (let j = 0; j < m.width; j++) if (m.values[first + j] !== ABSENT) dims.push(j);
-    const n = dims.length;
+  for (const [key, members] of byKey) {
+    const n = members[0].dims.length;
     const mean = new Float64Array(n);
     const sq = new Float64Array(n);
-    for (const i of rows) for (let j = 0; j < n; j++) mean[j] += m.values[i * m.width + dims[j]];
-    for (let j = 0; j < n; j++) mean[j] /= rows.length;
-    for (const i of rows) for (let j = 0; j < n; j++) sq[j] += (m.values[i * m.width + dims[j]] - mean[j]) ** 2;
-    const std = Float64Array.from(sq, (s) => Math.max(Math.sqrt(s / rows.length), stdFloor));
-    groups.set(key, { dims: Int32Array.from(dims), mean, std, count: rows.length });
+    for (const r of members) for (let j = 0; j < n; j++) mean[j] += r.values[j];
+    for (let j = 0; j < n; j++) mean[j] /= members.length;
+    for (const r of members) for (let j = 0; j < n; j++) sq[j] += (r.values[j] - mean[j]) ** 2;
+    const std = Float64Array.from(sq, (x) => Math.max(Math.sqrt(x / members.length), stdFloor));
+    groups.set(key, { mean, std, count: members.length });
   }
   return groups;
 }
