@@ -52,7 +52,7 @@ for (const calls of values.calls.split(',').map(Number)) {
       for (const f of det.decide(scores)) flagged += f;
       const trainSec = (t1 - t0) / 1000;
       console.log(
-        `${name.padEnd(12)} ${String(calls).padStart(5)} ${String(sd).padStart(6)} ${trainSec.toFixed(2).padStart(9)} ${fmt(nTrain / trainSec).padStart(11)} ${fmt(nTest / ((t2 - t1) / 1000)).padStart(12)} ${((100 * flagged) / nTest).toFixed(1).padStart(7)}%`,
+        `${name.padEnd(12)} ${String(calls).padStart(5)} ${String(sd).padStart(6)} ${trainSec.toFixed(2).padStart(9)} ${(trainSec < 0.001 ? '-' : fmt(nTrain / trainSec)).padStart(11)} ${fmt(nTest / ((t2 - t1) / 1000)).padStart(12)} ${((100 * flagged) / nTest).toFixed(1).padStart(7)}%`,
       );
     }
   }
