@@ -1,3 +1,4 @@
+import { unitHash } from '../../src/util/hash.ts';
 import type { Random } from '../../src/util/random.ts';
 
 /**
@@ -19,16 +20,6 @@ export interface WorkParams {
   /** Share of requests in the Pareto tail, and its index (smaller = heavier). */
   tailP: number;
   tailAlpha: number;
-}
-
-/** A deterministic hash of a string to [0, 1) (FNV-1a, then a mix). */
-export function unitHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return (h >>> 0) / 4294967296;
 }
 
 /** A value between lo and hi, log-uniform in the hash of `key`. */
