@@ -16,7 +16,7 @@ export interface InjectionProtocol {
   delayMs: [number, number];
 }
 
-export const PAPER_PROTOCOL: InjectionProtocol = { rtMinutes: 5, gapSeconds: [5, 30], pathMinutes: 5, settleMinutes: 10, delayMs: [30, 1000] };
+export const PAPER_PROTOCOL: InjectionProtocol = { rtMinutes: 5, gapSeconds: [5, 30], pathMinutes: 5, settleMinutes: 10, delayMs: [10, 600] };
 
 export interface InjectionPlan {
   windows: FaultWindow[];

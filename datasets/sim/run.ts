@@ -47,6 +47,8 @@ export interface DayOptions {
   skip?: readonly (readonly [number, number])[];
   /** Share of traces with a benign glitch. */
   glitchRate: number;
+  /** Which glitches happen (default both: 60% latency spikes, 40% transient errors). */
+  glitchKinds?: readonly GlitchKind[];
   /** Median think time between a session's requests, ms. */
   thinkMs: number;
   seed: number;
@@ -152,7 +154,8 @@ export function* simulateDay(o: DayOptions): Generator<SimTrace> {
 function buildSimTrace(req: SimRequest, start: number, o: DayOptions, rng: Random) {
   const seed = rng.int(2 ** 32);
   const glitched = rng.next() < o.glitchRate;
-  const glitchKind: GlitchKind = rng.next() < 0.6 ? 'spike' : 'error';
+  const kinds = o.glitchKinds ?? ['spike', 'error'];
+  const glitchKind: GlitchKind = rng.next() < 0.6 || kinds.length === 1 ? kinds[0] : kinds[1];
   const glitchPick = rng.next();
   const faults = o.faults?.overlapping(start, start + 10 * MINUTE) ?? [];
   const load = o.curve.load((start - o.startEpoch) / MINUTE);

@@ -26,7 +26,7 @@ interface SourceEndpoint {
   calls: SourceCall[];
   exists_in_code?: boolean;
 }
-interface Source {
+export interface Source {
   source_detail: { repo: string; commit: string };
   services: { name: string; port: number; runtime: string; datastore?: string }[];
   endpoints: SourceEndpoint[];
@@ -196,7 +196,7 @@ function tripsOf(hints: Record<string, string>): TripSpec[] {
   return Object.entries(hints).map(([id, text]) => ({ id, route: text.replace(/^route /, '').split(',').map((s) => s.trim()) }));
 }
 
-function derive(src: Source): TopologyFile {
+export function deriveTopology(src: Source): TopologyFile {
   const byId = new Map(src.endpoints.map((e) => [e.id, e]));
   const svcByName = new Map(src.services.map((s) => [s.name, s]));
   const problems: string[] = [];
@@ -294,9 +294,14 @@ export function topologyText(t: TopologyFile): string {
   ].join('\n');
 }
 
-const input = process.argv[2] ?? join(dataRoot(), 'trainticket-topology', 'topology.json');
-const out = join(PROJECT_ROOT, 'datasets', 'trainticket', 'topology.json');
-const topo = derive(JSON.parse(readFileSync(input, 'utf8')) as Source);
-await writeFileAtomic(out, topologyText(topo));
-const calls = topo.endpoints.reduce((n, e) => n + e.steps.reduce((m, s) => m + ('body' in s ? s.body.length : 'call' in s ? 1 : 0), 0), 0);
-console.log(`${topo.endpoints.length} endpoints, ${calls} calls, ${Object.keys(topo.flows).length} flows -> ${out}`);
+/** The shared reading of the TrainTicket source, when present. */
+export const SHARED_TOPOLOGY = join(dataRoot(), 'trainticket-topology', 'topology.json');
+export const PROJECT_TOPOLOGY = join(PROJECT_ROOT, 'datasets', 'trainticket', 'topology.json');
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const input = process.argv[2] ?? SHARED_TOPOLOGY;
+  const topo = deriveTopology(JSON.parse(readFileSync(input, 'utf8')) as Source);
+  await writeFileAtomic(PROJECT_TOPOLOGY, topologyText(topo));
+  const calls = topo.endpoints.reduce((n, e) => n + e.steps.reduce((m, s) => m + ('body' in s ? s.body.length : 'call' in s ? 1 : 0), 0), 0);
+  console.log(`${topo.endpoints.length} endpoints, ${calls} calls, ${Object.keys(topo.flows).length} flows -> ${PROJECT_TOPOLOGY}`);
+}

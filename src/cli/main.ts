@@ -1,6 +1,7 @@
 import { InputError } from '../util/errors.ts';
 import { UsageError } from './args.ts';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.ts';
+import { SIMULATE_USAGE, simulateCommand } from './simulate-command.ts';
 import { STV_USAGE, stvCommand } from './stv-command.ts';
 
 type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
@@ -8,6 +9,7 @@ type Command = { run: (args: string[]) => Promise<number>; usage: string; summar
 const COMMANDS: Record<string, Command> = {
   stv: { run: stvCommand, usage: STV_USAGE, summary: 'extract call paths and write service trace vectors' },
   inspect: { run: inspectCommand, usage: INSPECT_USAGE, summary: 'summarise a trace export or STV file as JSON' },
+  simulate: { run: simulateCommand, usage: SIMULATE_USAGE, summary: 'simulate labelled traces: the TrainTicket testbed or company-S-like services' },
 };
 
 function usage(): string {
