@@ -1,4 +1,3 @@
-import type { Trace, TraceLabel } from '../../src/trace/trace.ts';
 import { Random } from '../../src/util/random.ts';
 import type { FaultWindow } from '../sim/faults.ts';
 import { FaultSchedule } from '../sim/faults.ts';
@@ -6,7 +5,7 @@ import { meanRequestsPerSession } from '../sim/dry-run.ts';
 import type { Endpoint, LoopItem, RequestCtx } from '../sim/model.ts';
 import { simulateDay, type Session, type SimTrace, type Workload } from '../sim/run.ts';
 import { TrafficCurve, type TrafficShape } from '../sim/traffic.ts';
-import type { SimulatedDataset } from '../trainticket/simulate.ts';
+import { collectDataset, type SimulatedDataset } from '../sim/dataset.ts';
 import { generateService, RATE_LIMITED_API, type SyntheticService } from './generate.ts';
 import { TABLE_I, type ServiceSpec } from './table1.ts';
 
@@ -32,7 +31,7 @@ export interface ServicesConfig {
 const DAY0 = Date.UTC(2019, 11, 2);
 const BASE: Omit<ServicesConfig, 'seed' | 'fraction'> = {
   shape: { minutes: 1440, peaks: 2, base: 0.15, width: 0.28 },
-  delayMs: [150, 1500],
+  delayMs: [20, 1500],
   pathShare: 0.4,
   glitchRate: 0.002,
   thinkMs: 4000,
@@ -149,22 +148,9 @@ export function serviceDays(spec: ServiceSpec, config: ServicesConfig): ServiceD
 
 /** One company-S-like service in memory: a normal training day and a test day with incidents. */
 export function simulateService(spec: ServiceSpec, config: ServicesConfig, preset?: string): SimulatedDataset {
-  const days = serviceDays(spec, config);
-  const train: Trace[] = [];
-  for (const s of days.train) train.push(s.trace);
-  const test: Trace[] = [];
-  const labels = new Map<string, TraceLabel>();
-  for (const s of days.test) {
-    test.push(s.trace);
-    labels.set(s.trace.id, s.label);
-  }
-  return {
+  return collectDataset(serviceDays(spec, config), {
     name: `company-s-${spec.name}`,
     description: `Synthetic service calibrated to company S's ${spec.name} (${spec.description}, paper Table I)`,
-    train: { traces: train },
-    test: { traces: test, labels },
-    anomalyTypes: ['rt', 'path'],
     provenance: { generator: SERVICES_VERSION, preset: preset ?? 'custom', seed: config.seed, config, spec },
-    faults: days.faults,
-  };
+  });
 }

@@ -16,7 +16,7 @@ export const TOPOLOGY_FILE = new URL('./topology.json', import.meta.url);
 const WORK: Record<WorkClass | 'proxy', Omit<WorkParams, 'tailP' | 'tailAlpha'>> = {
   proxy: { floor: 0.1, pre: 0.15, post: 0.15, sigma: 0.3 },
   logic: { floor: 1.0, pre: 0.5, post: 0.7, sigma: 0.5 },
-  read: { floor: 0.3, pre: 1.8, post: 0, sigma: 0.5 },
+  read: { floor: 0.2, pre: 1.5, post: 0, sigma: 0.6 },
   write: { floor: 1.0, pre: 4.5, post: 0, sigma: 0.5 },
   cache: { floor: 0.05, pre: 0.35, post: 0, sigma: 0.5 },
   static: { floor: 0.05, pre: 0.25, post: 0, sigma: 0.4 },

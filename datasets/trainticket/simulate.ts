@@ -1,6 +1,5 @@
-import type { Dataset } from '../../src/contracts/dataset.ts';
-import type { Trace, TraceLabel } from '../../src/trace/trace.ts';
 import { Random } from '../../src/util/random.ts';
+import { collectDataset, type SimulatedDataset } from '../sim/dataset.ts';
 import { meanRequestsPerSession } from '../sim/dry-run.ts';
 import { FaultSchedule, type FaultWindow } from '../sim/faults.ts';
 import { PAPER_PROTOCOL, planInjections, type InjectionProtocol } from '../sim/injection.ts';
@@ -54,8 +53,8 @@ const BASE: Omit<TrainTicketConfig, 'seed' | 'trainTraces' | 'testTraces' | 'nor
  * fault windows need the paper's test load for every service to be touched).
  */
 export const TRAINTICKET_PRESETS = {
-  paper: { ...BASE, seed: 1, trainTraces: 380_000, testTraces: 90_000, normalKeep: 0.41 },
-  quick: { ...BASE, seed: 1, trainTraces: 19_000, testTraces: 90_000, normalKeep: 0.41 },
+  paper: { ...BASE, seed: 1, trainTraces: 380_000, testTraces: 87_000, normalKeep: 0.425 },
+  quick: { ...BASE, seed: 1, trainTraces: 19_000, testTraces: 87_000, normalKeep: 0.425 },
 } satisfies Record<string, TrainTicketConfig>;
 export type TrainTicketPreset = keyof typeof TRAINTICKET_PRESETS;
 
@@ -108,29 +107,12 @@ function* keepNormal(traces: Iterable<SimTrace>, keep: number, seed: number): Ge
   for (const s of traces) if (s.label.label === 1 || rng.next() < keep) yield s;
 }
 
-export interface SimulatedDataset extends Dataset {
-  /** The injected faults, in time order. */
-  faults: FaultWindow[];
-}
-
 /** Simulates the TrainTicket testbed in memory: the `Dataset` with traces, test labels and the fault schedule. */
 export function simulateTrainTicket(config: TrainTicketConfig, preset?: string): SimulatedDataset {
   const days = trainTicketDays(config);
-  const trainTraces: Trace[] = [];
-  for (const s of days.train) trainTraces.push(s.trace);
-  const testTraces: Trace[] = [];
-  const labels = new Map<string, TraceLabel>();
-  for (const s of days.test) {
-    testTraces.push(s.trace);
-    labels.set(s.trace.id, s.label);
-  }
-  return {
+  return collectDataset(days, {
     name: 'trainticket-sim',
     description: 'Simulated TrainTicket testbed (paper sec. V-A): one normal training day, one test day with rt and path faults injected into each service',
-    train: { traces: trainTraces },
-    test: { traces: testTraces, labels },
-    anomalyTypes: ['rt', 'path'],
     provenance: { generator: GENERATOR_VERSION, preset: preset ?? 'custom', seed: config.seed, config, topology: days.model.topology.source },
-    faults: days.faults,
-  };
+  });
 }

@@ -71,7 +71,7 @@ const E = {
 };
 
 /** Chance that a session ends at a failed step. */
-export const ABANDON = 0.5;
+export const ABANDON = 0.4;
 
 const NO_FLAGS: ReadonlySet<string> = new Set();
 

@@ -3,6 +3,7 @@ import type { Trace, TraceLabel } from '../trace/trace.ts';
 import { OutputSet } from '../util/atomic-write.ts';
 import { csvField } from '../readers/lines.ts';
 import { Progress } from '../util/progress.ts';
+import { labelsCsvLines } from '../writers/labels-csv.ts';
 import { extensionOf, traceLines, WRITE_FORMATS, type WriteFormat } from '../writers/write-traces.ts';
 import type { FaultWindow } from '../../datasets/sim/faults.ts';
 import type { SimTrace } from '../../datasets/sim/run.ts';
@@ -47,11 +48,6 @@ function* tracesOf(sims: Iterable<SimTrace>, counts: Counts, labels: [string, Tr
   progress.done(counts.traces);
 }
 
-function* labelLines(labels: [string, TraceLabel][]): Generator<string> {
-  yield 'trace_id,label,anomaly_type,root_cause';
-  for (const [id, l] of labels) yield [id, String(l.label), l.anomalyType ?? '', l.rootCause ?? ''].map(csvField).join(',');
-}
-
 function* faultLines(faults: readonly FaultWindow[]): Generator<string> {
   yield 'service,type,start_ms,end_ms,delay_ms,external';
   for (const f of faults) yield [f.service, f.type, String(f.start), String(f.end), String(f.delayMs), f.external ?? ''].map(csvField).join(',');
@@ -67,7 +63,7 @@ async function writeDataset(out: OutputSet, dir: string, name: string, train: It
   const labels: [string, TraceLabel][] = [];
   await out.text(join(dir, `train${ext}`), traceLines(tracesOf(train, trainCounts, null, new Progress(`${name} train`, undefined, 'traces')), format));
   await out.text(join(dir, `test${ext}`), traceLines(tracesOf(test, testCounts, labels, new Progress(`${name} test`, undefined, 'traces')), format));
-  await out.text(join(dir, 'labels.csv'), labelLines(labels));
+  await out.text(join(dir, 'labels.csv'), labelsCsvLines(labels));
   await out.text(join(dir, 'faults.csv'), faultLines(faults));
   return { files: [`train${ext}`, `test${ext}`, 'labels.csv', 'faults.csv'], train: trainCounts.traces, test: { normal: testCounts.normal, rt: testCounts.rt, path: testCounts.path } };
 }

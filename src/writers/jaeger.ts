@@ -1,5 +1,5 @@
 import type { Trace } from '../trace/trace.ts';
-import { micros, statusValue, traceSpans } from './spans.ts';
+import { jsonArrayLines, micros, statusValue, traceSpans } from './spans.ts';
 
 /** One trace as a Jaeger API trace object (times in microseconds; processes per service and instance). */
 export function jaegerTrace(t: Trace): unknown {
@@ -37,12 +37,6 @@ export function jaegerTrace(t: Trace): unknown {
 }
 
 /** A Jaeger API document `{"data": [...]}`, one trace per line. */
-export function* jaegerLines(traces: Iterable<Trace>): Generator<string> {
-  yield '{"data":[';
-  let first = true;
-  for (const t of traces) {
-    yield `${first ? '' : ','}${JSON.stringify(jaegerTrace(t))}`;
-    first = false;
-  }
-  yield ']}';
+export function jaegerLines(traces: Iterable<Trace>): Generator<string> {
+  return jsonArrayLines('{"data":[', traces, jaegerTrace, ']}');
 }

@@ -68,3 +68,14 @@ export function nanosText(ms: number): string {
 
 /** A numeric status as a number (HTTP codes), anything else as it is. */
 export const statusValue = (s: string): number | string => (/^\d+$/.test(s) ? Number(s) : s);
+
+/** A JSON array streamed one element per line, between an opening and a closing line. */
+export function* jsonArrayLines<T>(open: string, items: Iterable<T>, toJson: (item: T) => unknown, close: string): Generator<string> {
+  yield open;
+  let first = true;
+  for (const item of items) {
+    yield `${first ? '' : ','}${JSON.stringify(toJson(item))}`;
+    first = false;
+  }
+  yield close;
+}

@@ -1,6 +1,6 @@
 import type { Trace } from '../trace/trace.ts';
 import { unitHash } from '../util/hash.ts';
-import { micros, traceSpans } from './spans.ts';
+import { jsonArrayLines, micros, traceSpans } from './spans.ts';
 
 /** A stable made-up pod address for an instance name (Zipkin endpoints carry addresses, not pod names). */
 function ipv4Of(instance: string): string {
@@ -26,12 +26,6 @@ export function zipkinSpans(t: Trace): unknown[] {
 }
 
 /** Zipkin v2 JSON as an array of traces (the `/api/v2/traces` shape), one trace per line. */
-export function* zipkinLines(traces: Iterable<Trace>): Generator<string> {
-  yield '[';
-  let first = true;
-  for (const t of traces) {
-    yield `${first ? '' : ','}${JSON.stringify(zipkinSpans(t))}`;
-    first = false;
-  }
-  yield ']';
+export function zipkinLines(traces: Iterable<Trace>): Generator<string> {
+  return jsonArrayLines('[', traces, zipkinSpans, ']');
 }
