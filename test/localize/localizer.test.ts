@@ -95,3 +95,18 @@ describe('TraceAnomaly localisation on vector-only STVs (no dimension ids)', () 
     expect(missing.candidates.map((c) => c.dimension)).toEqual([1]);
   });
 });
+
+describe('localizeAnomalies (root-cause columns of the detect command)', () => {
+  it('gives the top candidate of each anomalous row, in the order asked', async () => {
+    const { localizeAnomalies } = await import('../../src/localize/localize-anomalies.ts');
+    const { loc } = await fitted('traces');
+    const slowD = treeTrace('slowD', withNode(NORMAL, 'd', (n) => ({ ...n, self: 60 })));
+    const noC = treeTrace('noC', withNode(NORMAL, 'c', () => null));
+    const cols = await localizeAnomalies(loc, { traces: [treeTrace('ok', NORMAL), slowD, noC] }, [2, 1]);
+    expect(cols).toEqual([
+      { root_cause_service: 'c', root_cause_path: 'c(start->a,a->b,b->c)' },
+      { root_cause_service: 'd', root_cause_path: 'd(start->a,a->b,b->c,b->d)' },
+    ]);
+    expect(await localizeAnomalies(loc, { traces: [] }, [])).toEqual([]);
+  });
+});
