@@ -30,11 +30,13 @@ export class ForestClassifier implements Classifier {
     const rng = new Random(this.o.seed);
     const n = x.length;
     const f = x[0]?.length ?? 0;
+    // column-major copy: the split search reads one feature of many rows
+    const cols = Array.from({ length: f }, (_, j) => Float64Array.from(x, (row) => row[j]));
     const tryFeatures = this.o.maxFeatures === 'sqrt' ? Math.max(1, Math.round(Math.sqrt(f))) : f;
     this.trees = [];
     for (let t = 0; t < this.o.trees; t++) {
       const sample = Int32Array.from({ length: n }, (_, i) => (this.o.bootstrap ? rng.int(n) : i));
-      this.trees.push(this.grow(x, y, weights, sample, 0, tryFeatures, rng.fork(t)));
+      this.trees.push(this.grow(cols, y, weights, sample, 0, tryFeatures, rng.fork(t)));
     }
   }
 
@@ -48,47 +50,65 @@ export class ForestClassifier implements Classifier {
     return out;
   }
 
-  private grow(x: readonly Float64Array[], y: Int32Array, w: Float64Array, idx: Int32Array, depth: number, tryFeatures: number, rng: Random): TreeNode {
-    const counts = new Float64Array(this.classes);
+  private grow(cols: Float64Array[], y: Int32Array, w: Float64Array, idx: Int32Array, depth: number, tryFeatures: number, rng: Random): TreeNode {
+    const k = this.classes;
+    const counts = new Float64Array(k);
     for (const i of idx) counts[y[i]] += w[i];
     const total = counts.reduce((a, b) => a + b, 0);
-    const leaf = (): TreeNode => ({ leaf: Float64Array.from(counts, (c) => (total > 0 ? c / total : 1 / this.classes)) });
+    const leaf = (): TreeNode => ({ leaf: Float64Array.from(counts, (c) => (total > 0 ? c / total : 1 / k)) });
     if (depth >= this.o.maxDepth || idx.length < 2 * this.o.minLeaf || counts.filter((c) => c > 0).length <= 1) return leaf();
-    const parentGini = gini(counts, total);
+    let totalSq = 0;
+    for (const c of counts) totalSq += c * c;
+    const parentGini = 1 - totalSq / (total * total);
     let best = { gain: 1e-12, feature: -1, threshold: 0 };
-    const features = rng.permutation(x[0].length);
+    const left = new Float64Array(k);
+    const vals = new Float64Array(idx.length);
+    const order = new Int32Array(idx.length);
     let tried = 0;
-    for (const feature of features) {
+    for (const feature of rng.permutation(cols.length)) {
       // keep drawing features until `tryFeatures` of them could split (as scikit-learn does with constant ones)
       if (tried >= tryFeatures) break;
-      const order = Int32Array.from(idx).sort((a, b) => x[a][feature] - x[b][feature]);
-      if (x[order[0]][feature] === x[order[order.length - 1]][feature]) continue;
+      const col = cols[feature];
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let m = 0; m < idx.length; m++) {
+        const v = col[idx[m]];
+        vals[m] = v;
+        order[m] = m;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (lo === hi) continue;
       tried++;
-      const left = new Float64Array(this.classes);
+      order.sort((a, b) => vals[a] - vals[b]);
+      left.fill(0);
+      // weighted Gini of both sides from running sums of squared class weights
       let wl = 0;
-      for (let k = 0; k < order.length - 1; k++) {
-        const i = order[k];
-        left[y[i]] += w[i];
-        wl += w[i];
-        const v = x[i][feature];
-        const next = x[order[k + 1]][feature];
-        if (v === next || k + 1 < this.o.minLeaf || order.length - k - 1 < this.o.minLeaf) continue;
-        const right = Float64Array.from(counts, (c, j) => c - left[j]);
+      let sqL = 0;
+      let sqR = totalSq;
+      for (let m = 0; m < order.length - 1; m++) {
+        const i = idx[order[m]];
+        const c = y[i];
+        const wi = w[i];
+        const r = counts[c] - left[c];
+        sqL += 2 * left[c] * wi + wi * wi;
+        sqR += -2 * r * wi + wi * wi;
+        left[c] += wi;
+        wl += wi;
+        const v = vals[order[m]];
+        const next = vals[order[m + 1]];
+        if (v === next || m + 1 < this.o.minLeaf || order.length - m - 1 < this.o.minLeaf) continue;
         const wr = total - wl;
-        const gain = parentGini - (wl / total) * gini(left, wl) - (wr / total) * gini(right, wr);
+        const gl = wl > 0 ? 1 - sqL / (wl * wl) : 0;
+        const gr = wr > 0 ? 1 - sqR / (wr * wr) : 0;
+        const gain = parentGini - (wl / total) * gl - (wr / total) * gr;
         if (gain > best.gain) best = { gain, feature, threshold: (v + next) / 2 };
       }
     }
     if (best.feature < 0) return leaf();
-    const l = idx.filter((i) => x[i][best.feature] <= best.threshold);
-    const r = idx.filter((i) => x[i][best.feature] > best.threshold);
-    return { feature: best.feature, threshold: best.threshold, left: this.grow(x, y, w, l, depth + 1, tryFeatures, rng), right: this.grow(x, y, w, r, depth + 1, tryFeatures, rng) };
+    const col = cols[best.feature];
+    const l = idx.filter((i) => col[i] <= best.threshold);
+    const r = idx.filter((i) => col[i] > best.threshold);
+    return { feature: best.feature, threshold: best.threshold, left: this.grow(cols, y, w, l, depth + 1, tryFeatures, rng), right: this.grow(cols, y, w, r, depth + 1, tryFeatures, rng) };
   }
-}
-
-function gini(counts: Float64Array, total: number): number {
-  if (total <= 0) return 0;
-  let s = 1;
-  for (const c of counts) s -= (c / total) ** 2;
-  return s;
 }
