@@ -6,6 +6,7 @@ import { HSTV_DEFAULTS, HstvDetector } from './hstv/hstv.ts';
 import { DEFAULT_RULES } from './rules/rule-set.ts';
 import { RuleDetector } from './rules/rules.ts';
 import { WFG_DEFAULTS, WfgDetector } from './wfg/wfg.ts';
+import { checkOptions } from './shared/options.ts';
 
 /** The non-neural detection baselines by table name, with their default options. */
 const BASELINES = {
@@ -19,19 +20,10 @@ const BASELINES = {
 export type BaselineName = keyof typeof BASELINES;
 export const BASELINE_NAMES = Object.keys(BASELINES) as BaselineName[];
 
-/**
- * A baseline detector by name, with options checked against its defaults: an unknown name or option, or a
- * value of another type than the default's, is an input error (a typo in an experiment file must not run
- * silently with defaults).
- */
+/** A baseline detector by name, with options checked against its defaults (an unknown name is an input error too). */
 export function createBaseline(name: string, options: Record<string, unknown> = {}): Detector {
   const entry = (BASELINES as Record<string, (typeof BASELINES)[BaselineName]>)[name];
   if (entry === undefined) throw new InputError({}, `unknown baseline "${name}" (known: ${BASELINE_NAMES.join(', ')})`);
-  const defaults = entry.defaults as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(options)) {
-    if (!(k in defaults)) throw new InputError({}, `${name}: unknown option "${k}" (options: ${Object.keys(defaults).join(', ')})`);
-    const d = defaults[k];
-    if (Array.isArray(d) ? !Array.isArray(v) : typeof v !== typeof d) throw new InputError({}, `${name}: option "${k}" must be ${Array.isArray(d) ? 'an array' : `a ${typeof d}`}`);
-  }
+  checkOptions(name, entry.defaults, options);
   return entry.make(options);
 }

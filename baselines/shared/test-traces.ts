@@ -18,7 +18,8 @@ export interface CallNode {
   children?: CallNode[];
 }
 
-export function treeTrace(id: string, root: CallNode, rng?: Random): Trace {
+/** A trace of the tree; its entrance call arrives at `start` (ms). */
+export function treeTrace(id: string, root: CallNode, rng?: Random, start = 1000): Trace {
   const calls: Call[] = [];
   const visit = (node: CallNode, caller: string, parent: number | undefined, start: number): number => {
     const idx = calls.length;
@@ -39,7 +40,7 @@ export function treeTrace(id: string, root: CallNode, rng?: Random): Trace {
     call.responseReceived = end;
     return end;
   };
-  visit(root, ENTRANCE, undefined, 1000);
+  visit(root, ENTRANCE, undefined, start);
   return { id, calls };
 }
 

@@ -193,6 +193,14 @@ export class CallPathList {
     return { dims: Int32Array.from(dims), values: Float64Array.from(values), unseen };
   }
 
+  /** Per call (in the trace's input order), the dimension of its call path, -1 when the list lacks it. O(calls). */
+  callDimensions(trace: Trace): Int32Array {
+    const { order, nodes } = this.walk(trace, false);
+    const out = new Int32Array(trace.calls.length).fill(-1);
+    for (let k = 0; k < order.length; k++) if (nodes[k] >= 0) out[order[k]] = this.dimOfNode[nodes[k]];
+    return out;
+  }
+
   /** The trace's STV as a new row. */
   encode(trace: Trace): { row: Float32Array; unseen: number } {
     const row = new Float32Array(this.width).fill(ABSENT);

@@ -28,6 +28,11 @@ export interface Dataset {
   description: string;
   train: DataSplit;
   test: DataSplit;
+  /**
+   * Labelled fault-injection traces for supervised localisers (MEPFL): a separate injection run with root causes
+   * in its labels, never the test split. When absent, supervised localisers read `train` (and need its labels).
+   */
+  faultTrain?: DataSplit;
   /** Anomaly types present in the test labels. */
   anomalyTypes: string[];
   /** Source files, split rule, seed, generator version: whatever identifies the data. */

@@ -1,3 +1,4 @@
+import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
 import { canonicalJson } from './cell-key.ts';
 import { tinyService } from './demo/tiny-service.ts';
 import { ZScoreDetector } from './demo/zscore-detector.ts';
@@ -35,6 +36,15 @@ export const demoMethods: MethodEntry[] = [
   },
 ];
 
+/** The root-cause localisers of Table IV (kind 'localization'): traceanomaly-rca, monitorrank, rcsf, mepfl. */
+export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => ({
+  kind: 'localization',
+  name,
+  description: LOCALIZERS[name].description,
+  version: '1',
+  create: ({ seed, options }) => createLocalizer(name, options, seed),
+}));
+
 /**
  * The registry the `experiment` command uses. Each part of the harness adds its datasets and methods here,
  * one `addDataset` / `addMethod` per entry (see the README's "Experiments" section for the signatures).
@@ -43,5 +53,6 @@ export function builtinRegistry(): Registry {
   const r = new Registry();
   r.addDataset(demoDataset);
   for (const m of demoMethods) r.addMethod(m);
+  for (const m of localizationMethods) r.addMethod(m);
   return r;
 }

@@ -14,11 +14,12 @@ export interface ReportDef {
   /**
    * - `detection`: paper Table II, one table per dataset: overall P/R/F1, AUPRC, best-F1 (oracle), P/R per type, times;
    * - `by-dataset`: paper Tables III and VI, one row per method, P/R per dataset;
-   * - `ranking`: paper Table IV, Precision@K;
+   * - `ranking`: paper Table IV, Precision@K (by service, and by dimension where a method names call paths);
+   * - `root-causes`: paper Table V, internal / external root causes and how many were localised;
    * - `sweep`: an ablation, metrics against one grid option;
    * - `values`: the numbers task cells report.
    */
-  layout: 'detection' | 'by-dataset' | 'ranking' | 'sweep' | 'values';
+  layout: 'detection' | 'by-dataset' | 'ranking' | 'root-causes' | 'sweep' | 'values';
   /** The paper table to show side by side, and how our names map to the paper's row and column names. */
   paper?: { table: string; methods?: Record<string, string>; datasets?: Record<string, string> };
   /** For `sweep`: the grid option on the x axis, and the metrics to plot (default f1, auprc). */
@@ -53,7 +54,7 @@ export interface ExperimentDef extends ExperimentPlan {
 }
 
 const KINDS: readonly CellKind[] = ['detection', 'localization', 'task'];
-const LAYOUTS: readonly ReportDef['layout'][] = ['detection', 'by-dataset', 'ranking', 'sweep', 'values'];
+const LAYOUTS: readonly ReportDef['layout'][] = ['detection', 'by-dataset', 'ranking', 'root-causes', 'sweep', 'values'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

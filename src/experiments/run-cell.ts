@@ -3,7 +3,7 @@ import type { DataSplit, Dataset, DetectorInput } from '../contracts/dataset.ts'
 import type { Detector, FitHooks } from '../contracts/detector.ts';
 import type { CellResult } from '../contracts/experiment.ts';
 import { evaluateDetection } from '../metrics/detection.ts';
-import { precisionAtK } from '../metrics/precision-at-k.ts';
+import { evaluateLocalization, localizationValues } from '../metrics/localization.ts';
 import { InputError } from '../util/errors.ts';
 import type { DetectionMethod, LocalizationMethod, MethodContext, MethodEntry, TaskMethod } from './registry.ts';
 
@@ -94,17 +94,24 @@ async function runLocalization(method: LocalizationMethod, ctx: MethodContext, d
     if (r !== null) rows.push(i);
   });
   if (rows.length === 0) return { status: 'not-applicable', reason: `dataset ${dataset.name} has no test rows with a known root cause`, times: { trainSec: 0, testSec: 0 } };
+  // supervised localizers (MEPFL) learn from labelled fault-injection data; the others never see labels
+  const train: DataSplit = localizer.supervised ? (dataset.faultTrain ?? dataset.train) : withoutLabels(dataset.train);
+  if (localizer.supervised && ![...(train.labels?.values() ?? [])].some((l) => l.label === 1 && l.rootCause)) {
+    const reason = `${method.name} is supervised and dataset ${dataset.name} has no labelled fault-injection training traces (faultTrain, or train labels with root causes)`;
+    return { status: 'not-applicable', reason, times: { trainSec: 0, testSec: 0 }, methodOptions: { ...localizer.options } };
+  }
   let t0 = performance.now();
-  // supervised localizers (MEPFL) learn from labelled training data; the others ignore the labels
-  await localizer.fit(localizer.supervised ? dataset.train : withoutLabels(dataset.train));
+  await localizer.fit(train);
   const trainSec = seconds(t0);
   t0 = performance.now();
   const rankings = await localizer.rank(withoutLabels(dataset.test), rows);
   const testSec = seconds(t0);
-  const p = precisionAtK(rankings, rows.map((i) => truth.rootCauses[i] as string), ks);
+  if (rankings.length !== rows.length) throw new Error(`${method.name} returned ${rankings.length} rankings for ${rows.length} rows`);
+  const e = evaluateLocalization(rankings, rows.map((i) => truth.rootCauses[i] as string), ks);
   return {
     status: 'ok',
-    ranking: { cases: p.cases, precisionAtK: Object.fromEntries(Object.entries(p.at)) },
+    ranking: { cases: e.service.cases, precisionAtK: Object.fromEntries(Object.entries(e.service.at)) },
+    values: localizationValues(e),
     times: { trainSec, testSec },
     methodOptions: { ...localizer.options },
   };

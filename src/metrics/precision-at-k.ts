@@ -1,3 +1,5 @@
+import { matchesService, rootCauseOf } from './root-cause.ts';
+
 /** A ranked candidate as a localizer returns it (best first): a service, optionally a call path, a score. */
 export interface RankedCandidate {
   service: string;
@@ -6,13 +8,11 @@ export interface RankedCandidate {
 }
 
 /**
- * Whether a candidate names the root cause: same service, or same call path (STV dimension id); a root cause
- * given as a dimension id `svc(...)` also matches a candidate that names only that service.
+ * Whether a candidate names the root cause at the service level: same microservice, or same call path (STV
+ * dimension id), or the external service; labels may list several parts joined by `;` (src/metrics/root-cause.ts).
  */
 export function matchesRootCause(c: RankedCandidate, rootCause: string): boolean {
-  if (c.service === rootCause || c.callPath === rootCause) return true;
-  const paren = rootCause.indexOf('(');
-  return c.callPath === undefined && paren > 0 && rootCause.endsWith(')') && rootCause.slice(0, paren) === c.service;
+  return matchesService(c, rootCauseOf(rootCause));
 }
 
 /**

@@ -134,6 +134,8 @@ export function experimentCharts(def: ExperimentDef, rows: AggregateRow[], metri
         return byDatasetCharts(def, rows);
       case 'ranking':
         return rankingCharts(def, rows);
+      case 'root-causes':
+        return [];
       case 'sweep':
         return sweepCharts(def, rows, def.report.metrics ?? (def.kind === 'detection' ? ['f1', 'auprc'] : metrics));
       case 'values':

@@ -145,7 +145,10 @@ export function rankingTable(def: ExperimentDef, rows: AggregateRow[]): Table {
   const ks = def.report.ks ?? [1, 2, 3];
   const datasets = unique(rows.map((r) => r.dataset));
   const many = datasets.length > 1;
-  const columns: Column[] = [{ key: 'method', label: 'Method' }, ...datasets.flatMap((d) => ks.map((k) => ({ key: `${d}:p@${k}`, label: `P@${k}`, ...(many ? { group: d } : {}) })))];
+  // P@K against the root-cause dimension, for methods that name call paths (TraceAnomaly) on labels that name dimensions
+  const dims = rows.some((r) => Object.keys(r.metrics).some((k) => k.startsWith('dimension.p@')));
+  const names = [...ks.map((k) => ({ key: `p@${k}`, label: `P@${k}` })), ...(dims ? ks.map((k) => ({ key: `dimension.p@${k}`, label: `P@${k} (dim.)` })) : [])];
+  const columns: Column[] = [{ key: 'method', label: 'Method' }, ...datasets.flatMap((d) => names.map((n) => ({ key: `${d}:${n.key}`, label: n.label, ...(many ? { group: d } : {}) })))];
   const out: Table['rows'] = [];
   for (const v of unique(rows.map((r) => r.variant))) {
     const cells: Record<string, Cell> = { method: { text: v } };
@@ -153,7 +156,7 @@ export function rankingTable(def: ExperimentDef, rows: AggregateRow[]): Table {
     let paperRow: string | undefined;
     for (const d of datasets) {
       const row = rows.find((r) => r.variant === v && r.dataset === d);
-      for (const k of ks) cells[`${d}:p@${k}`] = !row ? EMPTY : row.status === 'not-applicable' ? NA : statCell(m(row, `p@${k}`));
+      for (const n of names) cells[`${d}:${n.key}`] = !row ? EMPTY : row.status === 'not-applicable' ? NA : n.key.startsWith('dimension.') && !(n.key in row.metrics) ? NA : statCell(m(row, n.key));
       const paper = row ? paperEntry(def, row, d) : null;
       if (paper) {
         paperRow = paper.name;
@@ -165,7 +168,60 @@ export function rankingTable(def: ExperimentDef, rows: AggregateRow[]): Table {
   }
   const notes = [
     NOTE_STD(rows),
-    'P@K: the chance that the top K candidates hold the root cause, candidates tied in score ordered at random (expected value); N/A for K > 1 when a method returns a single candidate (no ranking).',
+    'P@K: the chance that the top K candidates hold the root cause, candidates tied in score ordered at random (expected value); N/A for K > 1 when a method returns a single candidate (no ranking). Scored against the injected service (rankings collapsed to one candidate per service).',
+    ...(dims ? ['P@K (dim.): against the root-cause STV dimension (service + call path), over the anomalies whose label names one (rt faults); N/A for methods that rank services only.'] : []),
+    ...paperNotes(def),
+    ...reasons(rows),
+  ].filter((n): n is string => n !== null);
+  return { id: def.name, title: def.title, columns, rows: out, notes };
+}
+
+/**
+ * Paper Table V: per dataset (service) and method, the anomalous traces with a root cause, and those in internal
+ * microservices and external services with how many the top candidate localised, as `n (localised)`.
+ */
+export function rootCauseTable(def: ExperimentDef, rows: AggregateRow[]): Table {
+  const columns: Column[] = [
+    { key: 'dataset', label: 'Service' },
+    { key: 'method', label: 'Method' },
+    { key: 'cases', label: '#anomalous traces' },
+    { key: 'internal', label: 'internal microservice (localised)' },
+    { key: 'external', label: 'external service (localised)' },
+  ];
+  const count = (x: MeanStd | null | undefined): string => (x ? (Number.isInteger(x.mean) ? String(x.mean) : x.mean.toFixed(1)) : '-');
+  const pair = (row: AggregateRow, part: string): Cell => {
+    const n = m(row, `${part}.cases`);
+    return { text: `${count(n)} (${count(m(row, `${part}.localized`))})`, ...(n ? { value: n.mean } : {}) };
+  };
+  const out: Table['rows'] = [];
+  for (const d of unique(rows.map((r) => r.dataset))) {
+    for (const row of rows.filter((r) => r.dataset === d)) {
+      const cells: Record<string, Cell> = { dataset: { text: d }, method: { text: row.variant } };
+      if (row.status === 'not-applicable' || row.status === 'failed') Object.assign(cells, { cases: { text: row.status === 'failed' ? 'failed' : 'N/A' }, internal: EMPTY, external: EMPTY });
+      else {
+        const cases = (m(row, 'internal.cases')?.mean ?? 0) + (m(row, 'external.cases')?.mean ?? 0);
+        Object.assign(cells, { cases: { text: count({ mean: cases, std: NaN, n: 1 }), value: cases }, internal: pair(row, 'internal'), external: pair(row, 'external') });
+      }
+      out.push({ kind: 'ours', cells });
+    }
+    const name = def.report.paper?.datasets?.[d];
+    const paper = def.report.paper && name ? (paperNumbers().tables[def.report.paper.table]?.rows[name] as Record<string, number> | undefined) : undefined;
+    if (paper && typeof paper.anomalousTraces === 'number') {
+      out.push({
+        kind: 'paper',
+        cells: {
+          dataset: { text: `paper: ${name}` },
+          method: { text: 'TraceAnomaly' },
+          cases: { text: String(paper.anomalousTraces), value: paper.anomalousTraces },
+          internal: { text: `${paper.internal} (${paper.internalLocalized})` },
+          external: { text: `${paper.external} (${paper.externalLocalized})` },
+        },
+      });
+    }
+  }
+  const notes = [
+    NOTE_STD(rows),
+    'Localised: the top candidate names the root cause\'s microservice (for an external service, the microservice that calls it as the label names it, or the external service); means over seeds, expected counts when candidates tie.',
     ...paperNotes(def),
     ...reasons(rows),
   ].filter((n): n is string => n !== null);
@@ -204,6 +260,8 @@ export function experimentTables(def: ExperimentDef, rows: AggregateRow[]): Tabl
       return [byDatasetTable(def, rows)];
     case 'ranking':
       return [rankingTable(def, rows)];
+    case 'root-causes':
+      return [rootCauseTable(def, rows)];
     case 'sweep':
     case 'values':
       return [metricsTable(def, rows, metricNames(def, rows))];

@@ -33,3 +33,18 @@ describe('sparse STV encoding', () => {
     expect(list.encodeSparse(other).unseen).toBe(1);
   });
 });
+
+describe('dimension of each call', () => {
+  it('agrees with pathsOf, in the input order of the calls; -1 for an unseen path', async () => {
+    const traces = await loadTraces(fixture('fig1/messages.csv'), 'messages-csv');
+    for (const definition of ['prefix', 'ancestors'] as const) {
+      const list = CallPathList.fromTraces(traces, { definition });
+      const dims = list.callDimensions(traces[0]);
+      const ids = list.dimensionIds;
+      for (const p of list.pathsOf(traces[0])) expect(ids[dims[p.call]]).toBe(p.id);
+    }
+    const c = (caller: string, callee: string, t: number) => ({ caller, callee, callSent: t, callReceived: t, responseSent: t + 1 });
+    const list = CallPathList.fromTraces([{ id: 't', calls: [c('start', 'a', 0), c('a', 'b', 1)] }]);
+    expect([...list.callDimensions({ id: 'u', calls: [c('a', 'x', 1), c('start', 'a', 0)] })]).toEqual([-1, 0]);
+  });
+});

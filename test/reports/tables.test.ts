@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AggregateRow } from '../../src/experiments/aggregate-cells.ts';
 import type { ExperimentDef } from '../../src/experiments/definition.ts';
-import { byDatasetTable, detectionTables, rankingTable } from '../../src/reports/layouts.ts';
+import { byDatasetTable, detectionTables, rankingTable, rootCauseTable } from '../../src/reports/layouts.ts';
 import { summaryRow } from '../../src/reports/summary.ts';
 import { statCell, tableCsv, tableHtml, tableMarkdown } from '../../src/reports/table.ts';
 
@@ -77,6 +77,32 @@ describe('other layouts', () => {
     const d: ExperimentDef = { ...def(), name: 'table4', kind: 'localization', report: { layout: 'ranking', paper: { table: 'IV', methods: { ta: 'TraceAnomaly' } } } };
     const t = rankingTable(d, [row({ method: 'ta', variant: 'ta', metrics: { 'p@1': ms(0.9), 'p@2': null, 'p@3': null } })]);
     expect(t.rows.map((r) => ['p@1', 'p@2', 'p@3'].map((k) => r.cells[`sim:${k}`].text))).toEqual([['0.900', 'N/A', 'N/A'], ['0.99', 'N/A', 'N/A']]);
+    expect(t.columns.map((c) => c.label)).toEqual(['Method', 'P@1', 'P@2', 'P@3']);
+  });
+
+  it('Table IV: P@K against the root-cause dimension beside, N/A for methods that rank services only', () => {
+    const d: ExperimentDef = { ...def(), name: 'table4', kind: 'localization', report: { layout: 'ranking', ks: [1, 2] } };
+    const t = rankingTable(d, [
+      row({ method: 'ta', variant: 'ta', metrics: { 'p@1': ms(0.9), 'p@2': ms(0.95), 'dimension.p@1': ms(0.8), 'dimension.p@2': ms(0.85) } }),
+      row({ method: 'mr', variant: 'mr', metrics: { 'p@1': ms(0.3), 'p@2': ms(0.5) } }),
+    ]);
+    expect(t.columns.map((c) => c.label)).toEqual(['Method', 'P@1', 'P@2', 'P@1 (dim.)', 'P@2 (dim.)']);
+    expect(t.rows.map((r) => t.columns.map((c) => r.cells[c.key].text))).toEqual([['ta', '0.900', '0.950', '0.800', '0.850'], ['mr', '0.300', '0.500', 'N/A', 'N/A']]);
+    expect(t.notes.join('\n')).toMatch(/root-cause STV dimension/);
+  });
+
+  it('Table V: anomalous traces, internal and external root causes with the localised ones, the paper row per service', () => {
+    const d: ExperimentDef = { ...def(), name: 'table5', kind: 'localization', datasets: ['svc1', 'svc2'], report: { layout: 'root-causes', paper: { table: 'V', datasets: { svc2: 'Service-2' } } } };
+    const counts = (i: number, il: number, e: number, el: number) => ({ 'internal.cases': ms(i), 'internal.localized': ms(il), 'external.cases': ms(e), 'external.localized': ms(el) });
+    const t = rootCauseTable(d, [
+      row({ dataset: 'svc1', method: 'ta', variant: 'ta', metrics: counts(18, 17, 0, 0) }),
+      row({ dataset: 'svc2', method: 'ta', variant: 'ta', metrics: counts(6, 6, 2, 1.5) }),
+    ]);
+    expect(t.rows.map((r) => t.columns.map((c) => r.cells[c.key].text))).toEqual([
+      ['svc1', 'ta', '18', '18 (17)', '0 (0)'],
+      ['svc2', 'ta', '8', '6 (6)', '2 (1.5)'],
+      ['paper: Service-2', 'TraceAnomaly', '8', '6 (6)', '2 (2)'],
+    ]);
   });
 });
 
