@@ -1,4 +1,6 @@
 import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
+import { BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
+import { serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
 import { canonicalJson } from './cell-key.ts';
 import { tinyService } from './demo/tiny-service.ts';
 import { ZScoreDetector } from './demo/zscore-detector.ts';
@@ -36,6 +38,15 @@ export const demoMethods: MethodEntry[] = [
   },
 ];
 
+/** The non-neural detection baselines of Tables II and III (baselines/registry.ts); deterministic, the seed is unused. */
+export const detectionBaselines: MethodEntry[] = BASELINE_NAMES.map((name) => ({
+  kind: 'detection',
+  name,
+  description: `${name} detection baseline (baselines/${name === 'hstv-3sigma' ? 'hstv' : name === 'rule' ? 'rules' : name}/)`,
+  version: '1',
+  create: ({ options }) => createBaseline(name, options),
+}));
+
 /** The root-cause localisers of Table IV (kind 'localization'): traceanomaly-rca, monitorrank, rcsf, mepfl. */
 export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => ({
   kind: 'localization',
@@ -52,7 +63,10 @@ export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => 
 export function builtinRegistry(): Registry {
   const r = new Registry();
   r.addDataset(demoDataset);
+  r.addDataset(trainTicketDataset);
+  for (const d of serviceDatasets) r.addDataset(d);
   for (const m of demoMethods) r.addMethod(m);
+  for (const m of detectionBaselines) r.addMethod(m);
   for (const m of localizationMethods) r.addMethod(m);
   return r;
 }
