@@ -7,8 +7,10 @@ export interface ScoreOptions {
   /** L_z, importance samples per row (500). */
   samples: number;
   seed: number;
-  /** Index of the first row in the whole data set (keys the noise, so splits do not change results). */
+  /** Index of the first row in the whole data set: row i's noise is keyed by firstRow + i ... */
   firstRow?: number;
+  /** ... unless keys are given (one per row, e.g. a hash of the trace id). Either way, results do not depend on how rows are split into chunks or among workers. */
+  keys?: Uint32Array;
   /** Rows of samples pushed through the generative net at once (rows of x per chunk = this / samples). */
   chunkRows?: number;
 }
@@ -36,7 +38,7 @@ export function scoreRows(model: FlowVae, p: Tensors, x: Float32Array, n: number
   for (let start = 0; start < n; start += per) {
     const b = Math.min(per, n - start);
     const eps = new Float32Array(L * b * Z);
-    for (let i = 0; i < b; i++) scoreNoiseInto(opts.seed, first + start + i, L, Z, eps, b, i);
+    for (let i = 0; i < b; i++) scoreNoiseInto(opts.seed, opts.keys ? opts.keys[start + i] : first + start + i, L, Z, eps, b, i);
     const [lp, lb] = tf.tidy(() => {
       const xt = tf.tensor2d(x.subarray(start * D, (start + b) * D), [b, D]);
       const w = model.logWeights(p, xt, tf.tensor2d(eps, [L * b, Z]));

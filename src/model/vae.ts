@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../util/random.ts';
 import type { VaeConfig } from './config.ts';
-import { dense } from './dense.ts';
+import { dense, softplus } from './dense.ts';
 import { buildFlow } from './flows/build.ts';
 import type { FlowLayer } from './flows/flow.ts';
 import { HALF_LOG_2PI, gaussianLogDensity, standardNormalLogDensity } from './gaussian.ts';
@@ -81,7 +81,7 @@ export class FlowVae {
       h = dense(h, p[`enc.h${i}.w`], p[`enc.h${i}.b`], { activation: 'leaky', alpha: this.config.alpha, inputGrad: i > 0 });
     });
     const mean = dense(h, p['enc.mean.w'], p['enc.mean.b'], { activation: 'linear' });
-    const std = tf.add(tf.softplus(dense(h, p['enc.std.w'], p['enc.std.b'], { activation: 'linear' })), this.config.stdEpsilon) as tf.Tensor2D;
+    const std = tf.add(softplus(dense(h, p['enc.std.w'], p['enc.std.b'], { activation: 'linear' })), this.config.stdEpsilon) as tf.Tensor2D;
     return { mean, std };
   }
 
@@ -92,7 +92,7 @@ export class FlowVae {
       h = dense(h, p[`dec.h${i}.w`], p[`dec.h${i}.b`], { activation: 'leaky', alpha: this.config.alpha });
     });
     const mean = dense(h, p['dec.mean.w'], p['dec.mean.b'], { activation: 'linear' });
-    const std = tf.add(tf.softplus(dense(h, p['dec.std.w'], p['dec.std.b'], { activation: 'linear' })), this.config.stdEpsilon) as tf.Tensor2D;
+    const std = tf.add(softplus(dense(h, p['dec.std.w'], p['dec.std.b'], { activation: 'linear' })), this.config.stdEpsilon) as tf.Tensor2D;
     return { mean, std };
   }
 
@@ -110,11 +110,15 @@ export class FlowVae {
 
   /**
    * Samples z ~ q(z|x) by reparameterisation, z0 = mean + std * eps, and returns z with log q(z|x).
-   * mean, std and eps have the same shape [n, zDim].
+   * mean and std are [n, zDim]; eps is [L * n, zDim], sample l of row i at row l * n + i (L = 1 in training).
    */
   posterior(p: Tensors, mean: tf.Tensor2D, std: tf.Tensor2D, eps: tf.Tensor2D): { z: tf.Tensor2D; logQ: tf.Tensor1D } {
-    const z0 = tf.add(mean, tf.mul(std, eps)) as tf.Tensor2D;
-    const logQ0 = tf.sub(tf.neg(tf.add(tf.mul(tf.sum(tf.square(eps), 1), 0.5), tf.sum(tf.log(std), 1))), this.config.zDim * HALF_LOG_2PI);
+    const [n, Z] = mean.shape;
+    const L = eps.shape[0] / n;
+    const e = L === 1 ? eps : eps.reshape([L, n, Z]);
+    const z0 = tf.add(mean, tf.mul(std, e)).reshape([L * n, Z]) as tf.Tensor2D;
+    const logStd = tf.sum(tf.log(std), 1); // [n]
+    const logQ0 = tf.sub(tf.neg(tf.add(tf.mul(tf.sum(tf.square(e), -1), 0.5), logStd)), Z * HALF_LOG_2PI).reshape([L * n]);
     const { z, logDet } = this.flowForward(p, z0);
     return { z, logQ: tf.sub(logQ0, logDet) as tf.Tensor1D };
   }
@@ -153,7 +157,7 @@ export class FlowVae {
     const n = x.shape[0];
     const L = eps.shape[0] / n;
     const { mean, std } = this.encode(p, x);
-    const { z, logQ } = this.posterior(p, tf.tile(mean, [L, 1]) as tf.Tensor2D, tf.tile(std, [L, 1]) as tf.Tensor2D, eps);
+    const { z, logQ } = this.posterior(p, mean, std, eps);
     const logPx = this.logLikelihood(p, x.reshape([1, n, this.config.inputDim]), z, [L, n, this.config.inputDim]);
     return tf.sub(tf.add(logPx, standardNormalLogDensity(z).reshape([L, n])), logQ.reshape([L, n])) as tf.Tensor2D;
   }
