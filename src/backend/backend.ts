@@ -37,7 +37,8 @@ async function load(name: ConcreteBackend): Promise<string> {
   try {
     await import(pkg);
   } catch (e) {
-    throw new BackendUnavailableError(`${pkg} does not load: ${firstLine(e)}`);
+    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && firstLine(e).includes(pkg);
+    throw new BackendUnavailableError(missing ? `${pkg} is not installed` : `${pkg} does not load: ${firstLine(e)}`);
   }
   await setTf('tensorflow');
   return 'tensorflow';

@@ -2,12 +2,16 @@ import { InputError } from '../util/errors.ts';
 import { UsageError } from './args.ts';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.ts';
 import { STV_USAGE, stvCommand } from './stv-command.ts';
+import { TRAIN_USAGE, trainCommand } from './train-command.ts';
+import { DETECT_USAGE, detectCommand } from './detect-command.ts';
 
 type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
 
 const COMMANDS: Record<string, Command> = {
   stv: { run: stvCommand, usage: STV_USAGE, summary: 'extract call paths and write service trace vectors' },
   inspect: { run: inspectCommand, usage: INSPECT_USAGE, summary: 'summarise a trace export or STV file as JSON' },
+  train: { run: trainCommand, usage: TRAIN_USAGE, summary: 'train a TraceAnomaly model on normal traces' },
+  detect: { run: detectCommand, usage: DETECT_USAGE, summary: 'score traces with a trained model: log p(x), p-value, verdict' },
 };
 
 function usage(): string {

@@ -79,8 +79,9 @@ export class TensorAdam {
       });
       this.m[name]?.dispose();
       this.v[name]?.dispose();
-      this.m[name] = m;
-      this.v[name] = v;
+      // kept: callers run this inside their own tidy(), which would otherwise dispose the moments
+      this.m[name] = tf.keep(m);
+      this.v[name] = tf.keep(v);
       out[name] = next;
     }
     return out;
