@@ -8,7 +8,7 @@ import { releasedTrainTicket } from '../datasets/released-trainticket.ts';
 import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
 import { TraceAnomalyDetector } from '../src/detector/traceanomaly-detector.ts';
 import type { TraceAnomalyOptions } from '../src/detector/options.ts';
-import { writeFileAtomic } from '../src/util/atomic-write.ts';
+import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
 import { PROJECT_ROOT } from '../src/util/data-root.ts';
 import { Progress } from '../src/util/progress.ts';
 import { averagePrecision, confusion } from './average-precision.ts';
@@ -79,6 +79,10 @@ for (const seed of seeds) {
   };
   rows.push(row);
   console.log(JSON.stringify(row));
+  await writeLinesAtomic(join(outDir, `seed-${seed}.scores.csv`), (function* () {
+    yield 'trace_id,label,log_px,p_value,anomalous,unseen';
+    for (let i = 0; i < a.ids.length; i++) yield [a.ids[i], labels[i], a.logPx[i], a.pValue[i], a.anomalous[i], a.unseen[i].length > 0 ? 1 : 0].join(',');
+  })());
   await writeFileAtomic(join(outDir, `seed-${seed}.json`), `${JSON.stringify({ dataset: data.provenance, options: det.options, backend: backend.name, report, ...row }, null, 2)}\n`);
 }
 if (rows.length > 1) {

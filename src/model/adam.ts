@@ -28,12 +28,13 @@ export class GradientLayout {
 }
 
 export class FlatAdam {
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
   private t = 0;
-  constructor(private readonly grads: GradientLayout, private readonly s: AdamSettings) {
-    this.m = new Float64Array(grads.size);
-    this.v = new Float64Array(grads.size);
+  /** `segments`: the indexes (into grads.segments) this instance updates; all by default. */
+  constructor(private readonly grads: GradientLayout, private readonly s: AdamSettings, private readonly segments = grads.segments.map((_, i) => i)) {
+    this.m = new Float32Array(grads.size);
+    this.v = new Float32Array(grads.size);
   }
 
   /** Updates `params` (the full flat parameter vector) in place from `g` (GradientLayout order). */
@@ -41,20 +42,42 @@ export class FlatAdam {
     this.t++;
     const { beta1, beta2, epsilon, clipNorm } = this.s;
     const a = stepSize(lr, this.s, this.t);
+    const c1 = 1 - beta1;
+    const c2 = 1 - beta2;
     const { m, v } = this;
-    for (const seg of this.grads.segments) {
+    for (const index of this.segments) {
+      const seg = this.grads.segments[index];
+      const start = seg.offset;
+      const end = start + seg.size;
       let sq = 0;
-      for (let i = seg.offset; i < seg.offset + seg.size; i++) sq += g[i] * g[i];
+      for (let j = start; j < end; j++) sq += g[j] * g[j];
       const norm = Math.sqrt(sq);
       const k = norm > clipNorm ? clipNorm / norm : 1;
-      for (let i = 0, j = seg.offset, q = seg.paramOffset; i < seg.size; i++, j++, q++) {
-        const gi = g[j] * k;
-        m[j] = beta1 * m[j] + (1 - beta1) * gi;
-        v[j] = beta2 * v[j] + (1 - beta2) * gi * gi;
-        params[q] -= (a * m[j]) / (Math.sqrt(v[j]) + epsilon);
+      const shift = seg.paramOffset - start;
+      for (let j = start; j < end; j++) {
+        const gj = g[j] * k;
+        const mj = beta1 * m[j] + c1 * gj;
+        const vj = beta2 * v[j] + c2 * gj * gj;
+        m[j] = mj;
+        v[j] = vj;
+        params[j + shift] -= (a * mj) / (Math.sqrt(vj) + epsilon);
       }
     }
   }
+}
+
+/** Splits the segments among `parts` workers, largest first to the least loaded (each part's share of the update). */
+export function partitionSegments(grads: GradientLayout, parts: number): number[][] {
+  const out: number[][] = Array.from({ length: parts }, () => []);
+  const load = new Array<number>(parts).fill(0);
+  const bySize = grads.segments.map((s, i) => [s.size, i]).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [size, i] of bySize) {
+    const w = load.indexOf(Math.min(...load));
+    out[w].push(i);
+    load[w] += size;
+  }
+  for (const p of out) p.sort((a, b) => a - b);
+  return out;
 }
 
 export class TensorAdam {

@@ -2,13 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import type { Tensors } from './params.ts';
 import type { FlowVae } from './vae.ts';
 
-/** The SGVB loss of a batch and its gradient with respect to every trainable parameter. */
-export function lossAndGrads(model: FlowVae, p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D): { loss: tf.Scalar; grads: Tensors } {
+/**
+ * The SGVB loss of a batch and its gradient with respect to every trainable parameter, both multiplied by
+ * `scale` (a worker's share of the batch, so that the shares' gradients add up to the whole batch's).
+ */
+export function lossAndGrads(model: FlowVae, p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D, scale = 1): { loss: tf.Scalar; grads: Tensors } {
   const names = model.layout.trainable.map((s) => s.name);
   const f = (...ts: tf.Tensor[]) => {
     const q: Tensors = { ...p };
     names.forEach((n, i) => (q[n] = ts[i]));
-    return model.loss(q, x, eps);
+    const loss = model.loss(q, x, eps);
+    return scale === 1 ? loss : (tf.mul(loss, scale) as tf.Scalar);
   };
   const { value, grads } = tf.valueAndGrads(f)(names.map((n) => p[n]));
   const out: Tensors = {};

@@ -7,6 +7,20 @@ import type { FlowLayer } from './flows/flow.ts';
 import { HALF_LOG_2PI, gaussianLogDensity, standardNormalLogDensity } from './gaussian.ts';
 import { LayoutBuilder, ParamLayout, type Tensors } from './params.ts';
 
+/** Parameters of a Gaussian net: hidden layers (L2-regularised kernels), then mean and std heads. */
+function declareGaussianNet(b: LayoutBuilder, net: string, inputDim: number, hidden: number[], outDim: number): void {
+  let width = inputDim;
+  hidden.forEach((h, i) => {
+    b.add(`${net}.h${i}.w`, [width, h], 'glorot', { decay: true });
+    b.add(`${net}.h${i}.b`, [h], 'zeros');
+    width = h;
+  });
+  for (const head of ['mean', 'std']) {
+    b.add(`${net}.${head}.w`, [width, outDim], 'glorot');
+    b.add(`${net}.${head}.b`, [outDim], 'zeros');
+  }
+}
+
 /**
  * The flow-VAE of paper sec. III-B (and of the released reference code):
  * - variational net: x -> dense layers with leaky ReLU -> mean, std = softplus(.) + eps of z0;
@@ -23,27 +37,9 @@ export class FlowVae {
     const c = config;
     this.flow = c.flowLength > 0 ? buildFlow(c.flow, c.flowLength, c.zDim, c.couplingHidden, c.alpha) : [];
     const b = new LayoutBuilder();
-    let width = c.inputDim;
-    c.hidden.forEach((h, i) => {
-      b.add(`enc.h${i}.w`, [width, h], 'glorot', { decay: true });
-      b.add(`enc.h${i}.b`, [h], 'zeros');
-      width = h;
-    });
-    for (const head of ['mean', 'std']) {
-      b.add(`enc.${head}.w`, [width, c.zDim], 'glorot');
-      b.add(`enc.${head}.b`, [c.zDim], 'zeros');
-    }
+    declareGaussianNet(b, 'enc', c.inputDim, c.hidden, c.zDim);
     for (const layer of this.flow) layer.declare(b);
-    width = c.zDim;
-    c.hidden.forEach((h, i) => {
-      b.add(`dec.h${i}.w`, [width, h], 'glorot', { decay: true });
-      b.add(`dec.h${i}.b`, [h], 'zeros');
-      width = h;
-    });
-    for (const head of ['mean', 'std']) {
-      b.add(`dec.${head}.w`, [width, c.inputDim], 'glorot');
-      b.add(`dec.${head}.b`, [c.inputDim], 'zeros');
-    }
+    declareGaussianNet(b, 'dec', c.zDim, c.hidden, c.inputDim);
     this.layout = new ParamLayout(b.specs);
   }
 
@@ -76,23 +72,22 @@ export class FlowVae {
 
   /** Mean and std of q0(z0|x). */
   encode(p: Tensors, x: tf.Tensor2D): { mean: tf.Tensor2D; std: tf.Tensor2D } {
-    let h = x;
-    this.config.hidden.forEach((_, i) => {
-      h = dense(h, p[`enc.h${i}.w`], p[`enc.h${i}.b`], { activation: 'leaky', alpha: this.config.alpha, inputGrad: i > 0 });
-    });
-    const mean = dense(h, p['enc.mean.w'], p['enc.mean.b'], { activation: 'linear' });
-    const std = tf.add(softplus(dense(h, p['enc.std.w'], p['enc.std.b'], { activation: 'linear' })), this.config.stdEpsilon) as tf.Tensor2D;
-    return { mean, std };
+    return this.gaussianNet(p, 'enc', x, false);
   }
 
   /** Mean and std of p(x|z). */
   decode(p: Tensors, z: tf.Tensor2D): { mean: tf.Tensor2D; std: tf.Tensor2D } {
-    let h = z;
+    return this.gaussianNet(p, 'dec', z, true);
+  }
+
+  /** Dense layers with leaky ReLU, then a linear mean and a std = softplus(linear) + eps (both nets of Fig. 8). */
+  private gaussianNet(p: Tensors, net: 'enc' | 'dec', input: tf.Tensor2D, inputGrad: boolean): { mean: tf.Tensor2D; std: tf.Tensor2D } {
+    let h = input;
     this.config.hidden.forEach((_, i) => {
-      h = dense(h, p[`dec.h${i}.w`], p[`dec.h${i}.b`], { activation: 'leaky', alpha: this.config.alpha });
+      h = dense(h, p[`${net}.h${i}.w`], p[`${net}.h${i}.b`], { activation: 'leaky', alpha: this.config.alpha, inputGrad: inputGrad || i > 0 });
     });
-    const mean = dense(h, p['dec.mean.w'], p['dec.mean.b'], { activation: 'linear' });
-    const std = tf.add(softplus(dense(h, p['dec.std.w'], p['dec.std.b'], { activation: 'linear' })), this.config.stdEpsilon) as tf.Tensor2D;
+    const mean = dense(h, p[`${net}.mean.w`], p[`${net}.mean.b`], { activation: 'linear' });
+    const std = tf.add(softplus(dense(h, p[`${net}.std.w`], p[`${net}.std.b`], { activation: 'linear' })), this.config.stdEpsilon) as tf.Tensor2D;
     return { mean, std };
   }
 

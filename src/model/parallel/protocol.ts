@@ -8,16 +8,17 @@ export interface WorkerInit {
   count: number;
   backend: string;
   config: VaeConfig;
-  params: Float32Array;
+  /** The parameters, shared: each worker updates its part of them, all read them all. */
+  params: SharedArrayBuffer;
   batchSize: number;
   seed: number;
   adam: AdamSettings;
   /** Training rows (row-major, inputDim wide), shared by all workers. */
   train: SharedArrayBuffer;
   trainRows: number;
-  /** Gradient slots: 2 (step parity) x count x gradient size floats. */
+  /** Gradient slots: count x gradient size floats. */
   grads: SharedArrayBuffer;
-  /** Per-step partial losses: 2 x count float64. */
+  /** Per-step partial losses: count float64. */
   losses: SharedArrayBuffer;
   /** The barrier's cells. */
   sync: SharedArrayBuffer;
@@ -26,8 +27,7 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: 'epoch'; order: Int32Array; lr: number; firstStep: number }
   | { type: 'score'; x: Float32Array; n: number; opts: ScoreOptions }
-  | { type: 'get-params' }
-  | { type: 'set-params'; params: Float32Array }
+  | { type: 'reload-params' }
   | { type: 'close' };
 
 export type FromWorker =
@@ -36,6 +36,5 @@ export type FromWorker =
   | { type: 'epoch-done' }
   | { type: 'score-progress'; done: number }
   | { type: 'scored'; logPx: Float64Array; elbo: Float64Array }
-  | { type: 'params'; params: Float32Array }
   | { type: 'ok' }
   | { type: 'error'; message: string; stack?: string };

@@ -69,7 +69,7 @@ export class WorkerEngine implements TrainEngine {
   private lossSum = 0;
   private steps = 0;
 
-  private constructor(private readonly peers: Peer[], backend: string) {
+  private constructor(private readonly peers: Peer[], backend: string, private readonly shared: Float32Array) {
     this.description = `${backend}, ${peers.length} worker threads`;
   }
 
@@ -83,16 +83,19 @@ export class WorkerEngine implements TrainEngine {
     const G = new GradientLayout(new FlowVae(config).layout).size;
     const shared = new SharedArrayBuffer(train.byteLength);
     new Float32Array(shared).set(train);
-    const grads = new SharedArrayBuffer(2 * count * G * 4);
-    const losses = new SharedArrayBuffer(2 * count * 8);
+    const sharedParams = new SharedArrayBuffer(params.byteLength);
+    const paramView = new Float32Array(sharedParams);
+    paramView.set(params);
+    const grads = new SharedArrayBuffer(count * G * 4);
+    const losses = new SharedArrayBuffer(count * 8);
     const sync = new SharedArrayBuffer(Barrier.BYTES);
     const trainRows = train.length / config.inputDim;
     const peers: Peer[] = [];
     for (let index = 0; index < count; index++) {
-      const init: WorkerInit = { index, count, backend: opts.backend, config, params, batchSize: opts.batchSize, seed: opts.seed, adam: opts.adam, train: shared, trainRows, grads, losses, sync };
+      const init: WorkerInit = { index, count, backend: opts.backend, config, params: sharedParams, batchSize: opts.batchSize, seed: opts.seed, adam: opts.adam, train: shared, trainRows, grads, losses, sync };
       peers.push(new Peer(startTsWorker(new URL('./worker.ts', import.meta.url), init)));
     }
-    const engine = new WorkerEngine(peers, opts.backend);
+    const engine = new WorkerEngine(peers, opts.backend, paramView);
     try {
       await Promise.all(peers.map((p) => p.expect('ready')));
     } catch (e) {
@@ -154,15 +157,15 @@ export class WorkerEngine implements TrainEngine {
     return { logPx, elbo };
   }
 
+  /** The workers are idle between calls, so the shared parameters can be read and written directly. */
   async params(): Promise<Float32Array> {
-    const reply = this.peers[0].expect('params');
-    this.peers[0].post({ type: 'get-params' });
-    return (await this.guard(reply)).params;
+    return this.shared.slice();
   }
 
   async setParams(flat: Float32Array): Promise<void> {
+    this.shared.set(flat);
     const replies = this.peers.map((p) => p.expect('ok'));
-    for (const p of this.peers) p.post({ type: 'set-params', params: flat });
+    for (const p of this.peers) p.post({ type: 'reload-params' });
     await this.guard(Promise.all(replies));
   }
 

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend, type ConcreteBackend } from '../../backend/backend.ts';
-import { FlatAdam, GradientLayout } from '../adam.ts';
+import { FlatAdam, GradientLayout, partitionSegments } from '../adam.ts';
 import { gatherRows, lossAndGrads } from '../gradients.ts';
 import { stepNoise } from '../noise.ts';
 import type { Tensors } from '../params.ts';
@@ -19,12 +19,13 @@ await useBackend(init.backend as ConcreteBackend);
 const model = new FlowVae(init.config);
 const layout = model.layout;
 const gradLayout = new GradientLayout(layout);
-const flat = Float32Array.from(init.params);
+const flat = new Float32Array(init.params);
 let p: Tensors = layout.toTensors(flat);
-const adam = new FlatAdam(gradLayout, init.adam);
+const mySegments = partitionSegments(gradLayout, init.count)[init.index];
+const adam = new FlatAdam(gradLayout, init.adam, mySegments);
 const train = new Float32Array(init.train, 0, init.trainRows * init.config.inputDim);
 const G = gradLayout.size;
-const slots = new Float32Array(init.grads);
+const slots = Array.from({ length: init.count }, (_, w) => new Float32Array(init.grads, w * G * 4, G));
 const losses = new Float64Array(init.losses);
 const barrier = new Barrier(init.sync, init.count);
 const summed = new Float32Array(G);
@@ -37,41 +38,48 @@ function share(B: number): [number, number] {
   return [lo, lo + base + (init.index < extra ? 1 : 0)];
 }
 
+function reloadTrainable(): void {
+  for (const seg of gradLayout.segments) {
+    p[seg.name].dispose();
+    p[seg.name] = tf.tensor(flat.subarray(seg.paramOffset, seg.paramOffset + seg.size), seg.shape);
+  }
+}
+
+/**
+ * One step: the gradient of this worker's share of the batch (scaled by its share) goes to its slot; after
+ * the barrier each worker sums the slots over its part of the parameters and applies Adam to that part of the
+ * shared parameters; after a second barrier all load the updated parameters.
+ */
 function step(order: Int32Array, s: number, lr: number, globalStep: number): void {
   const B = init.batchSize;
   const D = init.config.inputDim;
   const Z = init.config.zDim;
   const [lo, hi] = share(B);
-  const weight = (hi - lo) / B;
-  const parity = globalStep & 1;
-  const mine = slots.subarray((parity * init.count + init.index) * G, (parity * init.count + init.index + 1) * G);
   const x = gatherRows(train, D, order, s * B + lo, s * B + hi);
   const eps = stepNoise(init.seed, globalStep, B, Z).subarray(lo * Z, hi * Z);
+  const mine = slots[init.index];
   tf.tidy(() => {
-    const { loss, grads } = lossAndGrads(model, p, tf.tensor2d(x, [hi - lo, D]), tf.tensor2d(eps, [hi - lo, Z]));
-    for (const seg of gradLayout.segments) {
-      const g = grads[seg.name].dataSync();
-      for (let i = 0; i < seg.size; i++) mine[seg.offset + i] = g[i] * weight;
-    }
-    losses[parity * init.count + init.index] = loss.dataSync()[0] * weight;
+    const { loss, grads } = lossAndGrads(model, p, tf.tensor2d(x, [hi - lo, D]), tf.tensor2d(eps, [hi - lo, Z]), (hi - lo) / B);
+    for (const seg of gradLayout.segments) mine.set(grads[seg.name].dataSync() as Float32Array, seg.offset);
+    losses[init.index] = loss.dataSync()[0];
   });
   barrier.wait();
-  // every worker sums the slots in the same order and applies the same update: the replicas stay identical
-  summed.set(slots.subarray(parity * init.count * G, (parity * init.count + 1) * G));
-  for (let w = 1; w < init.count; w++) {
-    const other = slots.subarray((parity * init.count + w) * G, (parity * init.count + w + 1) * G);
-    for (let i = 0; i < G; i++) summed[i] += other[i];
+  for (const index of mySegments) {
+    const { offset, size } = gradLayout.segments[index];
+    summed.set(slots[0].subarray(offset, offset + size), offset);
+    for (let w = 1; w < init.count; w++) {
+      const other = slots[w];
+      for (let i = offset; i < offset + size; i++) summed[i] += other[i];
+    }
   }
   adam.step(flat, summed, lr);
-  for (const seg of gradLayout.segments) {
-    p[seg.name].dispose();
-    p[seg.name] = tf.tensor(flat.subarray(seg.paramOffset, seg.paramOffset + seg.size), seg.shape);
-  }
   if (init.index === 0) {
     let loss = 0;
-    for (let w = 0; w < init.count; w++) loss += losses[parity * init.count + w];
+    for (let w = 0; w < init.count; w++) loss += losses[w];
     send({ type: 'step', done: s + 1, loss });
   }
+  barrier.wait();
+  reloadTrainable();
 }
 
 port.on('message', (m: ToWorker) => {
@@ -88,11 +96,7 @@ port.on('message', (m: ToWorker) => {
         send({ type: 'scored', logPx: r.logPx, elbo: r.elbo }, [r.logPx.buffer as ArrayBuffer, r.elbo.buffer as ArrayBuffer]);
         break;
       }
-      case 'get-params':
-        send({ type: 'params', params: flat.slice() });
-        break;
-      case 'set-params':
-        flat.set(m.params);
+      case 'reload-params':
         tf.dispose(Object.values(p));
         p = layout.toTensors(flat);
         send({ type: 'ok' });
