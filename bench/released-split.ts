@@ -23,6 +23,8 @@ const { values: o } = parseArgs({
     backend: { type: 'string' },
     patience: { type: 'string' },
     'valid-every': { type: 'string' },
+    'std-min': { type: 'string' },
+    'valid-samples': { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -36,6 +38,8 @@ if (o['flow-length']) overrides.flowLength = Number(o['flow-length']);
 if (o.workers) overrides.workers = Number(o.workers);
 if (o.patience) overrides.patience = Number(o.patience);
 if (o['valid-every']) overrides.validEvery = Number(o['valid-every']);
+if (o['std-min']) overrides.stdMin = Number(o['std-min']);
+if (o['valid-samples']) overrides.validSamples = Number(o['valid-samples']);
 const outDir = o.out ?? join(PROJECT_ROOT, 'reports', 'released-split');
 
 const rows: Record<string, number>[] = [];

@@ -16,6 +16,8 @@ export interface TraceAnomalyOptions extends Omit<TrainOptions, 'workers' | 'see
   zDim: number;
   hidden: number[];
   couplingHidden: number;
+  /** The epsilon added to every softplus std (the minimum std of q(z|x) and p(x|z)); 1e-4 in the reference code. */
+  stdMin: number;
   /** L_z: importance samples per trace when scoring. */
   samples: number;
   /** Significance level of the KDE p-value test. */
@@ -39,6 +41,7 @@ export const DEFAULT_OPTIONS: TraceAnomalyOptions = {
   zDim: DEFAULT_VAE.zDim,
   hidden: DEFAULT_VAE.hidden,
   couplingHidden: DEFAULT_VAE.couplingHidden,
+  stdMin: DEFAULT_VAE.stdEpsilon,
   samples: 500,
   alpha: 0.001,
   bandwidth: 'silverman',

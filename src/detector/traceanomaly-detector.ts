@@ -2,7 +2,7 @@ import { useBackend, type BackendInfo } from '../backend/backend.ts';
 import type { AnomalyType, DetectorInput } from '../contracts/dataset.ts';
 import type { Detector, FitHooks } from '../contracts/detector.ts';
 import { GaussianKde } from '../decision/kde.ts';
-import type { VaeConfig } from '../model/config.ts';
+import { DEFAULT_VAE, type VaeConfig } from '../model/config.ts';
 import type { TrainEngine } from '../model/engine.ts';
 import { openEngine, train, type TrainReport } from '../model/trainer.ts';
 import { FlowVae } from '../model/vae.ts';
@@ -75,7 +75,7 @@ export class TraceAnomalyDetector implements Detector {
 
   private vaeConfig(inputDim: number): VaeConfig {
     const o = this.options;
-    return { inputDim, zDim: o.zDim, hidden: o.hidden, flow: o.flow, flowLength: o.flowLength, couplingHidden: o.couplingHidden, alpha: 0.2, stdEpsilon: 1e-4, l2: 1e-4 };
+    return { inputDim, zDim: o.zDim, hidden: o.hidden, flow: o.flow, flowLength: o.flowLength, couplingHidden: o.couplingHidden, alpha: DEFAULT_VAE.alpha, stdEpsilon: o.stdMin, l2: DEFAULT_VAE.l2 };
   }
 
   async fit(data: DetectorInput, hooks?: FitHooks): Promise<void> {
