@@ -75,6 +75,13 @@ export class OutputSet {
     await writeLines(tmp, lines, isGzip(path));
   }
 
+  async bytes(path: string, data: Uint8Array): Promise<void> {
+    const tmp = `${path}.partial-${process.pid}`;
+    this.pending.push({ tmp, path });
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(tmp, data);
+  }
+
   async commit(): Promise<void> {
     for (const { tmp, path } of this.pending) await rename(tmp, path);
     this.pending.length = 0;
