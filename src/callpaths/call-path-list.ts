@@ -165,6 +165,42 @@ export class CallPathList {
     return unseen;
   }
 
+  /**
+   * The sparse form of `encode`: the trace's valid dimensions in ascending order with their response times (the
+   * mean for a repeated path), and the number of calls whose path is not in the list. Costs O(calls), however
+   * wide the list is.
+   */
+  encodeSparse(trace: Trace): { dims: Int32Array; values: Float64Array; unseen: number } {
+    const { order, nodes } = this.walk(trace, false);
+    const pairs: [number, number][] = [];
+    let unseen = 0;
+    for (let k = 0; k < order.length; k++) {
+      const d = nodes[k] >= 0 ? this.dimOfNode[nodes[k]] : -1;
+      if (d < 0) unseen++;
+      else pairs.push([d, responseTime(trace.calls[order[k]])]);
+    }
+    pairs.sort((a, b) => a[0] - b[0]);
+    const dims: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < pairs.length; ) {
+      let j = i;
+      let sum = 0;
+      while (j < pairs.length && pairs[j][0] === pairs[i][0]) sum += pairs[j++][1];
+      dims.push(pairs[i][0]);
+      values.push(sum / (j - i));
+      i = j;
+    }
+    return { dims: Int32Array.from(dims), values: Float64Array.from(values), unseen };
+  }
+
+  /** Per call (in the trace's input order), the dimension of its call path, -1 when the list lacks it. O(calls). */
+  callDimensions(trace: Trace): Int32Array {
+    const { order, nodes } = this.walk(trace, false);
+    const out = new Int32Array(trace.calls.length).fill(-1);
+    for (let k = 0; k < order.length; k++) if (nodes[k] >= 0) out[order[k]] = this.dimOfNode[nodes[k]];
+    return out;
+  }
+
   /** The trace's STV as a new row. */
   encode(trace: Trace): { row: Float32Array; unseen: number } {
     const row = new Float32Array(this.width).fill(ABSENT);

@@ -3,9 +3,10 @@ import { ENTRANCE } from '../trace/trace.ts';
 
 /**
  * The order of a trace's call messages (paper sec. II-B): the entrance call first, then by send time, ties by
- * callee id. Further ties (same send time and callee) go by caller, receive time, endpoint and input position,
- * so that the order does not depend on how a file lists the calls. A call whose send time was not collected
- * is ordered by its receive time. Returns call indexes in that order.
+ * callee id. Further ties (same send time and callee) go by caller, receive time, endpoint, response sent and
+ * response received (two calls of one caller within a millisecond: the one answered first was made first), then
+ * input position, so that neither the order nor the time each call gets depends on how a file lists the calls.
+ * A call whose send time was not collected is ordered by its receive time. Returns call indexes in that order.
  */
 export function callOrder(calls: readonly Call[], out?: Int32Array): Int32Array {
   const n = calls.length;
@@ -39,5 +40,10 @@ function before(a: Call, ia: number, b: Call, ib: number): boolean {
   const pa = a.endpoint ?? '';
   const pb = b.endpoint ?? '';
   if (pa !== pb) return pa < pb;
+  // two calls of a synchronous caller within one millisecond: the one answered first was made first
+  if (a.responseSent !== b.responseSent) return a.responseSent < b.responseSent;
+  const ra = a.responseReceived ?? a.responseSent;
+  const rb = b.responseReceived ?? b.responseSent;
+  if (ra !== rb) return ra < rb;
   return ia < ib;
 }

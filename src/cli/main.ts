@@ -1,13 +1,21 @@
 import { InputError } from '../util/errors.ts';
 import { UsageError } from './args.ts';
+import { EXPERIMENT_USAGE, experimentCommand } from './experiment-command.ts';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.ts';
+import { SIMULATE_USAGE, simulateCommand } from './simulate-command.ts';
 import { STV_USAGE, stvCommand } from './stv-command.ts';
+import { TRAIN_USAGE, trainCommand } from './train-command.ts';
+import { DETECT_USAGE, detectCommand } from './detect-command.ts';
 
 type Command = { run: (args: string[]) => Promise<number>; usage: string; summary: string };
 
 const COMMANDS: Record<string, Command> = {
   stv: { run: stvCommand, usage: STV_USAGE, summary: 'extract call paths and write service trace vectors' },
   inspect: { run: inspectCommand, usage: INSPECT_USAGE, summary: 'summarise a trace export or STV file as JSON' },
+  experiment: { run: experimentCommand, usage: EXPERIMENT_USAGE, summary: 'run an experiment (paper table, ablation) and write its report' },
+  simulate: { run: simulateCommand, usage: SIMULATE_USAGE, summary: 'simulate labelled traces: the TrainTicket testbed or company-S-like services' },
+  train: { run: trainCommand, usage: TRAIN_USAGE, summary: 'train a TraceAnomaly model on normal traces' },
+  detect: { run: detectCommand, usage: DETECT_USAGE, summary: 'score traces with a trained model: log p(x), p-value, verdict' },
 };
 
 function usage(): string {

@@ -7,6 +7,7 @@ import { Whitelist } from '../stv/whitelist.ts';
 import { readLabels } from '../readers/labels.ts';
 import { OutputSet } from '../util/atomic-write.ts';
 import { csvField } from '../readers/lines.ts';
+import { labelsCsvLines } from '../writers/labels-csv.ts';
 import { InputError } from '../util/errors.ts';
 import { oneOf, parseCommand, requireString } from './args.ts';
 import { isStvFormat, loadColumnMapping, loadTraceFile, readJsonFile, resolveFormat } from './load-input.ts';
@@ -99,14 +100,14 @@ export async function stvCommand(args: string[]): Promise<number> {
       })());
     }
     if (labels) {
-      await out.text(join(outDir, 'labels.csv'), (function* () {
-        yield 'trace_id,label,anomaly_type,root_cause';
+      const rows = function* () {
         for (const id of matrix.ids) {
           const l = labels.get(id);
           if (l === undefined) throw new InputError({ file: o.labels, traceId: id }, 'trace has no label');
-          yield [id, String(l.label), l.anomalyType ?? '', l.rootCause ?? ''].map(csvField).join(',');
+          yield [id, l] as const;
         }
-      })());
+      };
+      await out.text(join(outDir, 'labels.csv'), labelsCsvLines(rows()));
     }
     await out.commit();
   } catch (e) {

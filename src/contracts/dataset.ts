@@ -2,7 +2,8 @@ import type { Trace, TraceLabel } from '../trace/trace.ts';
 import type { StvMatrix } from '../stv/matrix.ts';
 
 /** The anomaly types of the paper's testbed (Table II): response time and invocation path. */
-export type AnomalyType = 'rt' | 'path';
+export const ANOMALY_TYPES = ['rt', 'path'] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
 /**
  * Data given to a method: raw traces and/or service trace vectors, rows in the same order when both are given.
@@ -27,6 +28,11 @@ export interface Dataset {
   description: string;
   train: DataSplit;
   test: DataSplit;
+  /**
+   * Labelled fault-injection traces for supervised localisers (MEPFL): a separate injection run with root causes
+   * in its labels, never the test split. When absent, supervised localisers read `train` (and need its labels).
+   */
+  faultTrain?: DataSplit;
   /** Anomaly types present in the test labels. */
   anomalyTypes: string[];
   /** Source files, split rule, seed, generator version: whatever identifies the data. */

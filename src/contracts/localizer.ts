@@ -5,6 +5,8 @@ export interface RootCauseCandidate {
   service: string;
   /** Call path id, e.g. `e(start->a,a->b,b->e)`; absent for methods that rank services only. */
   callPath?: string;
+  /** The STV dimension (column index) named, for methods that work on STVs: on vector-only data its only name. */
+  dimension?: number;
   /** Higher = more likely. */
   score: number;
 }

@@ -23,7 +23,12 @@ function time(cell: string, file: string, line: number, what: string): number | 
   return v;
 }
 
-/** Pairs each response with its call: the unanswered call (m -> n) received last before the response was sent. */
+/**
+ * Pairs each response with its call: the unanswered call (m -> n) received last before the response was sent.
+ * A call received in the very millisecond the response was sent is taken only when no earlier one is open: at
+ * millisecond resolution, a synchronous caller's next call to the same service often arrives in the millisecond
+ * the previous response left.
+ */
 function pairMessages(traceId: string, msgs: Message[], file: string): Trace {
   const calls: Call[] = [];
   const open: { call: Call; line: number }[] = [];
@@ -38,10 +43,15 @@ function pairMessages(traceId: string, msgs: Message[], file: string): Trace {
   const responses = msgs.filter((m) => m.kind === 'response').sort((a, b) => a.sent! - b.sent!);
   for (const r of responses) {
     let best = -1;
+    let sameMs = -1;
     for (let i = 0; i < open.length; i++) {
       const c = open[i].call;
-      if (c.callee === r.from && c.caller === r.to && c.callReceived <= r.sent! && (best < 0 || c.callReceived > open[best].call.callReceived)) best = i;
+      if (c.callee !== r.from || c.caller !== r.to) continue;
+      if (c.callReceived < r.sent!) {
+        if (best < 0 || c.callReceived > open[best].call.callReceived) best = i;
+      } else if (c.callReceived === r.sent! && sameMs < 0) sameMs = i;
     }
+    if (best < 0) best = sameMs;
     if (best < 0) {
       const earlier = open.some((o) => o.call.callee === r.from && o.call.caller === r.to);
       throw new TraceIssue(

@@ -25,7 +25,8 @@ export async function readStvText(file: string): Promise<StvMatrix> {
     const cells = text.slice(colon + 1).split(',');
     builder ??= new StvMatrixBuilder(cells.length, 4096);
     if (cells.length !== builder.width) throw new InputError({ file, line }, `expected ${builder.width} values, found ${cells.length}`);
-    const r = builder.addRow(text.slice(0, colon));
+    // the released files separate lines with "\n\r": ids would otherwise start with a carriage return
+    const r = builder.addRow(text.slice(0, colon).trim());
     for (let j = 0; j < cells.length; j++) {
       const v = parseValue(cells[j], file, line, j);
       if (v > RELEASED_ABSENT_MAX) r[j] = v;

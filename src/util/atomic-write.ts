@@ -1,6 +1,10 @@
 import { createWriteStream } from 'node:fs';
+import { createGzip } from 'node:zlib';
+import type { Writable } from 'node:stream';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+
+const isGzip = (path: string) => /\.gz$/i.test(path);
 
 /** Writes a file under a temporary name, then renames it, so that a failed run leaves no partial file. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
@@ -15,10 +19,20 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** Streams lines into a file (no rename); on failure the file is removed. */
-async function writeLines(path: string, lines: Iterable<string>): Promise<void> {
+/** Streams lines into a file (no rename), gzipped when asked; on failure the file is removed. */
+async function writeLines(path: string, lines: Iterable<string>, gzip = false): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const out = createWriteStream(path);
+  const file = createWriteStream(path);
+  let out: Writable = file;
+  let closed: Promise<void> | undefined;
+  if (gzip) {
+    out = createGzip();
+    out.pipe(file);
+    closed = new Promise<void>((resolve, reject) => {
+      file.once('finish', () => resolve());
+      file.once('error', reject);
+    });
+  }
   try {
     let buffer = '';
     for (const line of lines) {
@@ -31,17 +45,19 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
     }
     out.write(buffer);
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await closed;
   } catch (e) {
     out.destroy();
+    file.destroy();
     await rm(path, { force: true });
     throw e;
   }
 }
 
-/** Streams lines into a file under a temporary name, renamed when all were written. */
+/** Streams lines into a file under a temporary name, renamed when all were written; a `.gz` path is gzipped. */
 export async function writeLinesAtomic(path: string, lines: Iterable<string>): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeLines(tmp, lines);
+  await writeLines(tmp, lines, isGzip(path));
   await rename(tmp, path);
 }
 
@@ -52,10 +68,18 @@ export async function writeLinesAtomic(path: string, lines: Iterable<string>): P
 export class OutputSet {
   private readonly pending: { tmp: string; path: string }[] = [];
 
+  /** Streams lines into `path` (gzipped when it ends in `.gz`), to appear at `commit()`. */
   async text(path: string, lines: Iterable<string>): Promise<void> {
     const tmp = `${path}.partial-${process.pid}`;
     this.pending.push({ tmp, path });
-    await writeLines(tmp, lines);
+    await writeLines(tmp, lines, isGzip(path));
+  }
+
+  async bytes(path: string, data: Uint8Array): Promise<void> {
+    const tmp = `${path}.partial-${process.pid}`;
+    this.pending.push({ tmp, path });
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(tmp, data);
   }
 
   async commit(): Promise<void> {

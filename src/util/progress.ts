@@ -15,6 +15,8 @@ export class Progress {
     private readonly quietEverySec = 30,
   ) {
     this.tty = Boolean(stream.isTTY);
+    // in logs, the first quiet line comes after one interval, when there is a rate to report
+    if (!this.tty) this.lastPrint = this.start;
   }
 
   update(done: number, extra = ''): void {
@@ -34,7 +36,8 @@ export class Progress {
   private format(done: number, extra: string): string {
     const sec = (Date.now() - this.start) / 1000;
     const rate = sec > 0 ? done / sec : 0;
-    let s = `${this.label}: ${done}${this.total ? `/${this.total}` : ''} ${this.unit}, ${formatRate(rate)} ${this.unit}/s`;
+    let s = `${this.label}: ${done}${this.total ? `/${this.total}` : ''} ${this.unit}`;
+    if (sec >= 0.05) s += `, ${formatRate(rate)} ${this.unit}/s`;
     if (this.total && rate > 0 && done < this.total) s += `, ETA ${formatDuration((this.total - done) / rate)}`;
     s += `, ${formatDuration(sec)}`;
     return extra ? `${s}, ${extra}` : s;

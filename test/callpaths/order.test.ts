@@ -105,3 +105,17 @@ describe('call path list', () => {
     expect(CallPathList.fromTraces([t], { edgeLabel: 'endpoint' }).dimensionIds).toEqual(['a(start->a:GET /x)']);
   });
 });
+
+describe('message order ties within one millisecond', () => {
+  it('puts the call answered first first, whatever the file order', () => {
+    // a synchronous caller calls s twice within one millisecond: the same send, receive, callee and endpoint
+    const first = call('a', 's', 100, 100, 100);
+    const second = call('a', 's', 100, 100, 103);
+    const entrance = call('start', 'a', undefined, 99, 110);
+    const t1: Trace = { id: 't', calls: [entrance, first, second] };
+    const t2: Trace = { id: 't', calls: [entrance, second, first] };
+    const list = CallPathList.fromTraces([t1]);
+    expect([...list.encode(t1).row]).toEqual([11, 0, 3]);
+    expect([...list.encode(t2).row]).toEqual([11, 0, 3]);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { BASELINE_NAMES, createBaseline } from './registry.ts';
+import { syntheticTraces } from '../bench/synthetic-traces.ts';
+
+describe('baseline registry', () => {
+  it('makes every baseline with its options recorded, defaults filled in', () => {
+    for (const name of BASELINE_NAMES) {
+      const d = createBaseline(name);
+      expect(d.name).toBe(name);
+      expect(Object.keys(d.options).length).toBeGreaterThan(3);
+      expect(d.detects.length).toBeGreaterThan(0);
+    }
+    expect(createBaseline('wfg', { learner: 'bigram' }).options).toMatchObject({ learner: 'bigram', k: 2, sigmaK: 3 });
+    expect(createBaseline('cfg').detects).toEqual(['rt']);
+    expect(createBaseline('cpd').detects).toEqual(['path']);
+  });
+
+  it('rejects unknown baselines, unknown options and mistyped values', () => {
+    expect(() => createBaseline('deeplog')).toThrow(/unknown baseline "deeplog"/);
+    expect(() => createBaseline('wfg', { ktails: 3 })).toThrow(/wfg: unknown option "ktails"/);
+    expect(() => createBaseline('hstv-3sigma', { k: '3' })).toThrow(/option "k" must be a number/);
+    expect(() => createBaseline('rule', { faultCodes: '5xx' })).toThrow(/option "faultCodes" must be an array/);
+  });
+});
+
+describe('every baseline on a small synthetic service', () => {
+  const all = syntheticTraces(400, 30, 4, 10, 1);
+  const train = all.slice(0, 300);
+  const normal = all.slice(300);
+  const base = all[0];
+  const truncated = { id: 'cut', calls: base.calls.slice(0, -1) };
+  const slow = { id: 'slow', calls: base.calls.map((c, k) => (k === 0 ? { ...c, responseSent: c.responseSent + 5000 } : c)) };
+  const fault = { id: 'fault', calls: base.calls.map((c, k) => (k === 3 ? { ...c, status: '500' } : c)) };
+  const anomalies = [truncated, slow, fault];
+
+  it.each(BASELINE_NAMES)('%s: passes the normal test traces; types only what it declares', async (name) => {
+    const det = createBaseline(name);
+    await det.fit({ traces: train });
+    expect([...det.decide(await det.score({ traces: normal }))].every((f) => f === 0)).toBe(true);
+    const types = await det.anomalyTypes!({ traces: anomalies });
+    for (const t of types) if (t !== null) expect(det.detects).toContain(t);
+  });
+
+  it('the truncated trace is a path anomaly for wfg, cpd and hstv-3sigma; the rule catches the slow call and the fault', async () => {
+    const verdicts: Record<string, (string | null)[]> = {};
+    for (const name of BASELINE_NAMES) {
+      const det = createBaseline(name);
+      await det.fit({ traces: train });
+      verdicts[name] = await det.anomalyTypes!({ traces: anomalies });
+    }
+    expect(verdicts.wfg[0]).toBe('path');
+    expect(verdicts.cpd[0]).toBe('path');
+    expect(verdicts['hstv-3sigma'][0]).toBe('path');
+    expect(verdicts['hstv-3sigma'][1]).toBe('rt');
+    expect(verdicts.rule).toEqual([null, 'rt', 'path']);
+  });
+});

@@ -1,0 +1,65 @@
+// npm run bench:model -- training samples/s and scoring traces/s of the flow-VAE at paper size
+// (D = 482, K = 10 RealNVP blocks, batch 256, L_z = 500), and the GFLOP/s they amount to.
+// Options: --backend B (default auto), --workers N (default 2), --epochs N (timed training epochs, default 2).
+import { parseArgs } from 'node:util';
+import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
+import { DEFAULT_VAE, type VaeConfig } from '../src/model/config.ts';
+import { openEngine } from '../src/model/trainer.ts';
+import { DEFAULT_TRAIN } from '../src/model/train-options.ts';
+import { FlowVae } from '../src/model/vae.ts';
+import { Random } from '../src/util/random.ts';
+
+const { values: o } = parseArgs({ options: { backend: { type: 'string' }, workers: { type: 'string' }, epochs: { type: 'string' }, traces: { type: 'string' } } });
+const info = await useBackend((o.backend ?? 'auto') as BackendChoice);
+const workers = Number(o.workers ?? 2);
+const D = 482;
+const config: VaeConfig = { ...DEFAULT_VAE, inputDim: D };
+const model = new FlowVae(config);
+
+/** Multiply-adds of one pass through the generative net and the flow (per latent sample), and the variational net (per row). */
+function macs(c: VaeConfig) {
+  const chain = (dims: number[]) => dims.slice(1).reduce((a, d, i) => a + dims[i] * d, 0);
+  const h = c.hidden;
+  const encoder = chain([c.inputDim, ...h]) + 2 * h[h.length - 1] * c.zDim;
+  const decoder = chain([c.zDim, ...h]) + 2 * h[h.length - 1] * c.inputDim;
+  const n1 = Math.floor(c.zDim / 2);
+  const n2 = c.zDim - n1;
+  const flow = c.flow === 'rnvp' ? c.flowLength * (n1 * c.couplingHidden + c.couplingHidden * 2 * n2 + c.zDim * c.zDim) : 0;
+  return { encoder, decoder, flow };
+}
+const m = macs(config);
+// training: forward + two backward products per layer, less the input gradient of the first layer
+const trainFlopsPerSample = 2 * (3 * (m.encoder + m.flow + m.decoder) - config.inputDim * config.hidden[0]);
+const L = 500;
+const scoreFlopsPerTrace = 2 * (m.encoder + L * (m.flow + m.decoder));
+
+// synthetic normalised STVs: most dimensions absent (-1), the rest standardised response times
+const rng = new Random(1);
+const N = 256 * 24;
+const x = new Float32Array(N * D);
+for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) x[i * D + j] = rng.next() < 0.15 ? rng.normal() : -1;
+
+const flat = model.initialParams(rng);
+const opts = { ...DEFAULT_TRAIN, workers };
+const engine = await openEngine(model, flat, x, opts);
+console.log(`${describeBackend(info)}; engine: ${engine.description}`);
+try {
+  const order = new Random(2).permutation(N);
+  await engine.epoch(order.subarray(0, 256 * 4), 1e-3, 0); // warm-up
+  const epochs = Number(o.epochs ?? 2);
+  let t0 = performance.now();
+  for (let e = 0; e < epochs; e++) await engine.epoch(order, 1e-3, (e + 1) * 24);
+  const trainSec = (performance.now() - t0) / 1000;
+  const samplesPerSec = (epochs * N) / trainSec;
+  console.log(`training: ${Math.round(samplesPerSec).toLocaleString('en-US')} samples/s (batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(samplesPerSec * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products)`);
+
+  const traces = Number(o.traces ?? 64);
+  await engine.score(x.subarray(0, 4 * D), 4, { samples: L, seed: 1 }); // warm-up
+  t0 = performance.now();
+  await engine.score(x.subarray(0, traces * D), traces, { samples: L, seed: 1 });
+  const scoreSec = (performance.now() - t0) / 1000;
+  const tracesPerSec = traces / scoreSec;
+  console.log(`scoring: ${tracesPerSec.toFixed(1)} traces/s at L_z = ${L} (${(tracesPerSec * scoreFlopsPerTrace / 1e9).toFixed(1)} GFLOP/s in matrix products)`);
+} finally {
+  await engine.close();
+}

@@ -1,0 +1,107 @@
+// npm run eval:released -- the released-data protocol of the README: TraceAnomaly trained on 20,000 shuffled
+// normal traces of the released TrainTicket STVs and tested on the rest plus all anomalous traces.
+// Options: --seeds 1,2,3 (default 1), any detector option as --max-epochs N, --samples N, --flow-length K,
+// --workers N, --backend B; --out DIR (default reports/released-split) gets one JSON per seed.
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { releasedTrainTicket } from '../datasets/released-trainticket.ts';
+import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
+import { TraceAnomalyDetector } from '../src/detector/traceanomaly-detector.ts';
+import type { TraceAnomalyOptions } from '../src/detector/options.ts';
+import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
+import { PROJECT_ROOT } from '../src/util/data-root.ts';
+import { Progress } from '../src/util/progress.ts';
+import { averagePrecision, confusion } from './average-precision.ts';
+
+const { values: o } = parseArgs({
+  options: {
+    seeds: { type: 'string' },
+    'max-epochs': { type: 'string' },
+    samples: { type: 'string' },
+    'flow-length': { type: 'string' },
+    workers: { type: 'string' },
+    backend: { type: 'string' },
+    patience: { type: 'string' },
+    'valid-every': { type: 'string' },
+    'std-min': { type: 'string' },
+    'valid-samples': { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const seeds = (o.seeds ?? '1').split(',').map(Number);
+const backend = await useBackend((o.backend ?? 'auto') as BackendChoice);
+console.error(describeBackend(backend));
+const overrides: Partial<TraceAnomalyOptions> = { backend: backend.name };
+if (o['max-epochs']) overrides.maxEpochs = Number(o['max-epochs']);
+if (o.samples) overrides.samples = Number(o.samples);
+if (o['flow-length']) overrides.flowLength = Number(o['flow-length']);
+if (o.workers) overrides.workers = Number(o.workers);
+if (o.patience) overrides.patience = Number(o.patience);
+if (o['valid-every']) overrides.validEvery = Number(o['valid-every']);
+if (o['std-min']) overrides.stdMin = Number(o['std-min']);
+if (o['valid-samples']) overrides.validSamples = Number(o['valid-samples']);
+const outDir = o.out ?? join(PROJECT_ROOT, 'reports', 'released-split');
+
+const rows: Record<string, number>[] = [];
+for (const seed of seeds) {
+  const data = await releasedTrainTicket({ seed });
+  const det = new TraceAnomalyDetector({ ...overrides, seed });
+  const trainBar = new Progress(`seed ${seed} train`, undefined, 'samples');
+  const t0 = performance.now();
+  let trained = 0;
+  await det.fit(data.train, {
+    progress: (e) => {
+      trained = e.done;
+      trainBar.update(e.done, metricsText(e.metrics));
+    },
+  });
+  const trainSec = (performance.now() - t0) / 1000;
+  const report = det.model.report!;
+  trainBar.done(trained, `epochs ${report.epochs}, best ${report.bestEpoch}, valid NLL ${report.bestValidNll.toFixed(1)}`);
+  const scoreBar = new Progress(`seed ${seed} score`, data.test.stv!.ids.length, 'traces');
+  const t1 = performance.now();
+  const a = await det.analyse(data.test, { progress: (e) => scoreBar.update(e.done, metricsText(e.metrics)) });
+  const testSec = (performance.now() - t1) / 1000;
+  scoreBar.done(a.ids.length);
+  const labels = a.ids.map((id) => data.test.labels!.get(id)!.label);
+  const scores = Float64Array.from(a.logPx, (v, i) => (a.unseen[i].length > 0 ? Infinity : -v));
+  const c = confusion(a.anomalous, labels);
+  const row = {
+    seed,
+    auprc: averagePrecision(scores, labels),
+    precision: c.precision,
+    recall: c.recall,
+    f1: c.f1,
+    tp: c.tp,
+    fp: c.fp,
+    fn: c.fn,
+    unseen: a.unseen.filter((u) => u.length > 0).length,
+    epochs: report.epochs,
+    bestEpoch: report.bestEpoch,
+    trainSec,
+    testSec,
+  };
+  rows.push(row);
+  console.log(JSON.stringify(row));
+  await writeLinesAtomic(join(outDir, `seed-${seed}.scores.csv`), (function* () {
+    yield 'trace_id,label,log_px,p_value,anomalous,unseen';
+    for (let i = 0; i < a.ids.length; i++) yield [a.ids[i], labels[i], a.logPx[i], a.pValue[i], a.anomalous[i], a.unseen[i].length > 0 ? 1 : 0].join(',');
+  })());
+  await writeFileAtomic(join(outDir, `seed-${seed}.json`), `${JSON.stringify({ dataset: data.provenance, options: det.options, backend: backend.name, report, ...row }, null, 2)}\n`);
+}
+if (rows.length > 1) {
+  const stat = (k: string) => {
+    const v = rows.map((r) => r[k]);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+    return `${k} ${mean.toFixed(4)} +- ${std.toFixed(4)}`;
+  };
+  console.log(`${rows.length} seeds: ${['auprc', 'precision', 'recall', 'f1'].map(stat).join(', ')}`);
+}
+
+function metricsText(m: Record<string, number> | undefined): string {
+  if (!m) return '';
+  return Object.entries(m)
+    .map(([k, v]) => `${k} ${Math.abs(v) >= 100 ? Math.round(v) : v.toPrecision(4)}`)
+    .join(', ');
+}

@@ -1,0 +1,202 @@
+import type { Call } from '../../src/trace/trace.ts';
+import { ENTRANCE } from '../../src/trace/trace.ts';
+import type { Random } from '../../src/util/random.ts';
+import { holds } from './conditions.ts';
+import type { FaultWindow } from './faults.ts';
+import type { CallStep, Endpoint, HandlerState, RequestCtx, Side, Step } from './model.ts';
+import { drawConnectFailure, drawGap, drawNetwork, drawWork } from './timing.ts';
+
+/** A benign glitch of normal traffic: one call is very slow (a GC pause) or fails (a transient error). */
+export type GlitchKind = 'spike' | 'error';
+
+/** Responses slower than this get the timeout status code (paper sec. V-D: a fixed 2,000 ms threshold). */
+export const TIMEOUT_MS = 2000;
+
+export const STATUS = { ok: '200', fault: '500', badGateway: '502', timeout: '504', rateLimited: '429' } as const;
+
+export interface BuildOptions {
+  rng: Random;
+  request: RequestCtx;
+  /** Fault windows that may touch this trace. */
+  faults: readonly FaultWindow[];
+  /** Load relative to the day's peak, 0..1 (drives the rate limit of external APIs). */
+  load: number;
+  /** Index of the call that glitches, or -1. */
+  glitchAt?: number;
+  glitchKind?: GlitchKind;
+}
+
+/** What a fault did to a trace: the calls it delayed and whether a call to a removed service was attempted. */
+export interface FaultTouch {
+  rtCalls: number[];
+  rtWindow: FaultWindow | null;
+  pathWindow: FaultWindow | null;
+}
+
+export interface BuiltTrace {
+  calls: Call[];
+  /** Status of the entrance call and when its response was sent. */
+  status: string;
+  end: number;
+  touch: FaultTouch;
+}
+
+/**
+ * Expands one client request into the calls of its trace: each endpoint runs its steps in code order, each call
+ * synchronously (call message, the callee's work and calls, response message), with whole-millisecond timestamps.
+ * Calls to a removed service fail before reaching it (no call is recorded); the caller then gives up, carries on
+ * or answers at once, as its handler says.
+ */
+export function buildTrace(entry: Endpoint, start: number, opts: BuildOptions): BuiltTrace {
+  const b = new Builder(opts);
+  b.invoke(entry, ENTRANCE, -1, start, opts.request.side, 1, true);
+  return { calls: b.calls, status: b.calls[0]?.status ?? STATUS.badGateway, end: b.end, touch: b.touch };
+}
+
+class Builder {
+  readonly calls: Call[] = [];
+  readonly touch: FaultTouch = { rtCalls: [], rtWindow: null, pathWindow: null };
+  /** Outcome of the last invoke, and the status its caller saw (502 when the service could not be reached). */
+  private ok = true;
+  private lastStatus: string = STATUS.ok;
+  end = 0;
+  private readonly rng: Random;
+
+  constructor(private readonly o: BuildOptions) {
+    this.rng = o.rng;
+  }
+
+  private faultOn(service: string, external: string | undefined, t: number): FaultWindow | null {
+    for (const w of this.o.faults) {
+      if (t >= w.start && t < w.end && (w.external === undefined ? w.service === service : w.external === external)) return w;
+    }
+    return null;
+  }
+
+  /** Runs one call; returns when its response reached the caller; sets `ok`. */
+  invoke(ep: Endpoint, caller: string, parent: number, tSend: number, side: Side, scale: number, entrance = false): number {
+    const rng = this.rng;
+    const fault = this.faultOn(ep.service, ep.external?.name, tSend);
+    if (fault !== null && fault.type === 'path' && fault.external === undefined) {
+      this.touch.pathWindow ??= fault;
+      this.ok = false;
+      this.lastStatus = STATUS.badGateway;
+      return tSend + drawConnectFailure(rng);
+    }
+    const tRecv = entrance ? tSend : tSend + drawNetwork(rng);
+    const index = this.calls.length;
+    const call: Call = {
+      caller,
+      callee: ep.service,
+      endpoint: ep.operation,
+      callSent: Math.floor(tSend),
+      callReceived: Math.floor(tRecv),
+      responseSent: 0,
+      responseReceived: 0,
+      status: STATUS.ok,
+      instance: ep.instance,
+      parent: parent < 0 ? undefined : parent,
+    };
+    this.calls.push(call);
+    const work = ep.work;
+    let t = tRecv + drawWork(rng, work.floor, work.pre * scale, work);
+    let ok = true;
+    let status: string = STATUS.ok;
+    const glitch = index === this.o.glitchAt ? this.o.glitchKind : undefined;
+    const externalDown = fault !== null && fault.type === 'path';
+    if (externalDown) this.touch.pathWindow ??= fault;
+    if (glitch === 'error' || externalDown) {
+      ok = false;
+      status = STATUS.fault;
+    } else if (ep.steps.length > 0) {
+      const h: HandlerState = { side, item: null, made: 0, failed: 0 };
+      t = this.runSteps(ep, ep.steps, h, index, t);
+      if (this.outcome === 'error') {
+        ok = false;
+        status = this.exitStatus ?? (ep.passStatus ? this.lastStatus : STATUS.fault);
+      } else if (this.exitStatus !== null) status = this.exitStatus;
+      t += drawWork(rng, 0, work.post * scale, work);
+    }
+    if (glitch === 'spike') t += 80 + 40 * Math.exp(1.2 * rng.normal());
+    if (ok && ep.external?.rateLimit !== undefined && rng.next() < ep.external.rateLimit * this.o.load * this.o.load) {
+      ok = false;
+      status = STATUS.rateLimited;
+    }
+    if (fault !== null && fault.type === 'rt') {
+      t += Math.max(0, fault.delayMs * (1 + 0.1 * rng.normal()));
+      this.touch.rtCalls.push(index);
+      this.touch.rtWindow ??= fault;
+    }
+    if (ep.status !== undefined) {
+      ok = false;
+      status = ep.status;
+    }
+    call.responseSent = Math.floor(t);
+    if (status === STATUS.ok && call.responseSent - call.callReceived > TIMEOUT_MS) status = STATUS.timeout;
+    call.status = status;
+    const tBack = entrance ? t : t + drawNetwork(rng);
+    call.responseReceived = Math.floor(tBack);
+    if (entrance) this.end = tBack;
+    this.ok = ok;
+    this.lastStatus = status;
+    return tBack;
+  }
+
+  /** How the last `runSteps` ended, and the status an early exit chose. */
+  private outcome: 'done' | 'error' = 'done';
+  private exitStatus: string | null = null;
+
+  private runSteps(ep: Endpoint, steps: readonly Step[], h: HandlerState, self: number, t: number): number {
+    const req = this.o.request;
+    this.outcome = 'done';
+    this.exitStatus = null;
+    for (const s of steps) {
+      if (s.kind === 'exit') {
+        if (!holds(s.cond, h, req)) continue;
+        this.exitStatus = s.status;
+        this.outcome = s.status === STATUS.ok ? 'done' : 'error';
+        return t;
+      }
+      if (s.kind === 'loop') {
+        const side = h.side;
+        for (const item of req.items(s.over, ep)) {
+          h.item = item;
+          h.side = item.side;
+          for (const c of s.body) {
+            t = this.step(c, ep, h, self, t);
+            if (this.stop !== null) break;
+          }
+          if (this.stop !== null) break;
+        }
+        h.item = null;
+        h.side = side;
+      } else t = this.step(s, ep, h, self, t);
+      if (this.stop !== null) {
+        this.outcome = this.stop;
+        this.exitStatus = null;
+        this.stop = null;
+        return t;
+      }
+    }
+    this.outcome = 'done';
+    this.exitStatus = null;
+    return t;
+  }
+
+  /** Set by `step` when the handler must stop: after a failed call it gives up ('error') or answers ('done'). */
+  private stop: 'error' | 'done' | null = null;
+
+  private step(c: CallStep, ep: Endpoint, h: HandlerState, self: number, t: number): number {
+    if (!holds(c.cond, h, this.o.request)) return t;
+    t = this.invoke(c.to, ep.service, self, t, h.side, c.siteScale);
+    const bit = 1 << c.order;
+    h.made |= bit;
+    if (this.ok) h.failed &= ~bit;
+    else {
+      h.failed |= bit;
+      if (c.onFail === 'propagate') this.stop = 'error';
+      else if (c.onFail === 'return') this.stop = 'done';
+    }
+    return t + drawGap(this.rng);
+  }
+}

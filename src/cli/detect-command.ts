@@ -1,0 +1,84 @@
+import { dirname, join, basename } from 'node:path';
+import { describeBackend } from '../backend/backend.ts';
+import { loadModel } from '../detector/model-folder.ts';
+import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
+import { csvField } from '../readers/lines.ts';
+import { Whitelist } from '../stv/whitelist.ts';
+import { OutputSet } from '../util/atomic-write.ts';
+import { InputError } from '../util/errors.ts';
+import { Progress } from '../util/progress.ts';
+import { parseCommand, requireString } from './args.ts';
+import { readJsonFile } from './load-input.ts';
+import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
+import { runOptions, selectBackend } from './train-command.ts';
+
+export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--format F] [--columns MAP.json] [--strict]
+                    [--whitelist W.json] [--samples L_z] [--alpha A] [--seed N]
+                    [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N] --out SCORES.csv
+  Scores traces with a model from \`traceanomaly train\` (the same kind of input it was trained on) and writes
+  SCORES.csv: trace_id,log_px,p_value,anomalous,unseen
+    log_px     log p(x) by importance sampling with L_z samples (nats; empty for unseen traces, not scored)
+    p_value    left-tail p-value of log_px under the model's KDE (0 for unseen traces)
+    anomalous  1 when p_value < alpha or the trace has an unseen call path, else 0
+    unseen     1 when the trace has a call path (or STV dimension) that training never had, not whitelisted
+  and, when some trace has one, SCORES.unseen.csv: trace_id,call_path_id (dim:<index> for unnamed dimensions).
+  L_z, alpha and seed default to the model's.`;
+
+export async function detectCommand(args: string[]): Promise<number> {
+  const { values: o } = parseCommand(args, { ...INPUT_OPTIONS, ...RUN_OPTIONS, model: { type: 'string' }, whitelist: { type: 'string' }, out: { type: 'string' } });
+  if (o.help) {
+    console.log(DETECT_USAGE);
+    return 0;
+  }
+  const file = requireString(o.in, 'in');
+  const modelDir = requireString(o.model, 'model');
+  const outFile = requireString(o.out, 'out');
+  const { model, options } = await loadModel(modelDir);
+  const opts = { ...options, ...runOptions(o, options) };
+  const backend = await selectBackend(opts.backend);
+  const whitelist = o.whitelist !== undefined ? Whitelist.fromJSON(await readJsonFile(o.whitelist), o.whitelist) : undefined;
+  const { input } = await readModelInput(file, o);
+  if (input.traces && !model.space.callPaths) throw new InputError({ file }, 'this model was trained on STVs: give it STVs, not raw traces');
+  if (input.stv && model.space.callPaths && !input.stv.dimensionIds) throw new InputError({ file }, 'this model was trained on raw traces; STVs without dimension ids cannot be matched to its call paths');
+  process.stderr.write(`${describeBackend(backend)}\n`);
+  const detector = new TraceAnomalyDetector({ ...opts, backend: backend.name }, whitelist);
+  detector.useModel(model);
+  const bar = new Progress('detect', undefined, 'traces');
+  const a = await detector.analyse(input, { progress: (e) => bar.update(e.done) });
+  const flagged = a.anomalous.reduce((s, v) => s + v, 0);
+  const unseenCount = a.unseen.filter((u) => u.length > 0).length;
+  bar.done(a.ids.length - unseenCount, `${flagged} anomalous of ${a.ids.length} (${unseenCount} with unseen call paths)`);
+
+  const out = new OutputSet();
+  try {
+    await out.text(outFile, (function* () {
+      yield 'trace_id,log_px,p_value,anomalous,unseen';
+      for (let i = 0; i < a.ids.length; i++) {
+        const u = a.unseen[i].length > 0;
+        yield [csvField(a.ids[i]), u ? '' : formatNumber(a.logPx[i]), formatNumber(a.pValue[i]), String(a.anomalous[i]), u ? '1' : '0'].join(',');
+      }
+    })());
+    if (unseenCount > 0) {
+      await out.text(unseenFile(outFile), (function* () {
+        yield 'trace_id,call_path_id';
+        for (let i = 0; i < a.ids.length; i++) for (const p of a.unseen[i]) yield `${csvField(a.ids[i])},${csvField(p)}`;
+      })());
+    }
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+  process.stderr.write(`-> ${outFile}\n`);
+  return 0;
+}
+
+export function unseenFile(scores: string): string {
+  return join(dirname(scores), `${basename(scores).replace(/\.csv$/i, '')}.unseen.csv`);
+}
+
+/** Enough digits to tell traces apart, few enough to read. */
+function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return v === 0 ? '0' : Math.abs(v) >= 1e-4 ? String(Number(v.toPrecision(8))) : v.toExponential(6);
+}

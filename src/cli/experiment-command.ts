@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import { PROJECT_ROOT } from '../util/data-root.ts';
+import { InputError } from '../util/errors.ts';
+import { parseCommand, UsageError } from './args.ts';
+
+export const EXPERIMENT_USAGE = `traceanomaly experiment NAME [--quick] [--seeds 1,2,3] [--dataset FILE]... [--out DIR] [--data DIR]
+                        [--fresh] [--fail-fast]
+traceanomaly experiment --list
+  Runs an experiment (experiments/NAME.json, or a definition file NAME.json) cell by cell: dataset x method x
+  seed x options. Each finished cell is written at once to DIR/NAME/cells/ (default DIR: reports); a rerun
+  reuses every cell whose content key (data, method version, options, seed) is unchanged, so a killed run
+  resumes where it stopped. Then it writes DIR/NAME/summary.json, tables.md, table CSVs, charts (.vl.json,
+  .svg, .png) and index.html, and rebuilds DIR/index.html.
+  --quick        the experiment's quick form (smaller data, fewer seeds)
+  --seeds LIST   seeds to run, e.g. 1,2,3 or 1-5; tables show mean ± std over them
+  --dataset FILE run on the dataset a dataset file describes instead of the experiment's datasets (repeatable)
+  --data DIR     where shared datasets live (default: $TRACEANOMALY_DATA, ../shared/datasets, datasets/data)
+  --fresh        recompute every cell
+  --fail-fast    stop at the first failing cell (default: go on, report it, exit 1)`;
+
+/** `1,2,3`, `1-5` or a mix. */
+export function parseSeeds(text: string): number[] {
+  const seeds: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const range = /^(-?\d+)-(-?\d+)$/.exec(part);
+    if (range) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      if (b < a || b - a > 10_000) throw new UsageError(`--seeds: bad range ${part}`);
+      for (let s = a; s <= b; s++) seeds.push(s);
+    } else if (/^-?\d+$/.test(part)) seeds.push(Number(part));
+    else throw new UsageError(`--seeds must be integers such as 1,2,3 or 1-5, found "${part}"`);
+  }
+  if (seeds.length === 0) throw new UsageError('--seeds is empty');
+  return [...new Set(seeds)];
+}
+
+export async function experimentCommand(args: string[]): Promise<number> {
+  const { values: o, positionals } = parseCommand(
+    args,
+    {
+      quick: { type: 'boolean' },
+      seeds: { type: 'string' },
+      dataset: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      data: { type: 'string' },
+      fresh: { type: 'boolean' },
+      'fail-fast': { type: 'boolean' },
+      list: { type: 'boolean' },
+    },
+    1,
+  );
+  if (o.help) {
+    console.log(EXPERIMENT_USAGE);
+    return 0;
+  }
+  // loaded here, not at start-up: the methods (tfjs) and the chart renderer (vega) are heavy for the other commands
+  const [{ builtinRegistry }, { experimentNames, loadExperiment }, { datasetEntryFromFile }, { RegistryError }, { runExperiment }, { writeExperimentReport }] = await Promise.all([
+    import('../experiments/builtins.ts'),
+    import('../experiments/catalog.ts'),
+    import('../experiments/dataset-file.ts'),
+    import('../experiments/registry.ts'),
+    import('../experiments/runner.ts'),
+    import('../reports/write-report.ts'),
+  ]);
+  const registry = builtinRegistry();
+  if (o.list) {
+    for (const name of await experimentNames()) {
+      const def = await loadExperiment(name);
+      console.log(`${name.padEnd(24)} ${def.title}`);
+    }
+    console.log(`\ndatasets: ${[...registry.datasets.keys()].join(', ')}\nmethods:  ${[...registry.methods.keys()].join(', ')}`);
+    return 0;
+  }
+  const name = positionals[0];
+  if (name === undefined) throw new UsageError('missing experiment NAME (traceanomaly experiment --list shows them)');
+  const def = await loadExperiment(name);
+  const datasets: string[] = [];
+  for (const file of o.dataset ?? []) {
+    const entry = await datasetEntryFromFile(file);
+    if (registry.datasets.has(entry.name)) throw new InputError({ file }, `dataset name "${entry.name}" is already taken by a built-in dataset; give the file another "name"`);
+    registry.addDataset(entry);
+    datasets.push(entry.name);
+  }
+  const outDir = resolve(o.out ?? resolve(PROJECT_ROOT, 'reports'));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    const run = await runExperiment(def, {
+      registry,
+      outDir,
+      quick: Boolean(o.quick),
+      ...(o.seeds !== undefined ? { seeds: parseSeeds(o.seeds) } : {}),
+      ...(datasets.length ? { datasets } : {}),
+      ...(o.data !== undefined ? { dataRoot: o.data } : {}),
+      fresh: Boolean(o.fresh),
+      failFast: Boolean(o['fail-fast']),
+      log,
+    });
+    const report = await writeExperimentReport(run, outDir, log);
+    log(`report: ${report.dir}/index.html, summary: ${report.dir}/summary.json; all reports: ${resolve(outDir, 'index.html')}`);
+    return run.counts.failed > 0 ? 1 : 0;
+  } catch (e) {
+    if (e instanceof RegistryError) throw new InputError({}, e.message);
+    throw e;
+  }
+}

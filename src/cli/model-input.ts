@@ -1,0 +1,26 @@
+import type { DetectorInput } from '../contracts/dataset.ts';
+import { isStvFormat, loadColumnMapping, loadTraceFile, readStvFile, resolveFormat } from './load-input.ts';
+
+/** Reads an input for `train` / `detect`: STVs (released text format, stv.csv) or a raw trace export. */
+export async function readModelInput(file: string, opts: { format?: string; columns?: string; strict?: boolean }): Promise<{ input: DetectorInput; format: string }> {
+  const columns = await loadColumnMapping(opts.columns);
+  const format = await resolveFormat(file, opts.format, columns);
+  if (isStvFormat(format)) return { input: { stv: await readStvFile(file, format) }, format };
+  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), strict: Boolean(opts.strict) });
+  return { input: { traces }, format };
+}
+
+export const INPUT_OPTIONS = {
+  in: { type: 'string' },
+  format: { type: 'string' },
+  columns: { type: 'string' },
+  strict: { type: 'boolean' },
+} as const;
+
+export const RUN_OPTIONS = {
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  workers: { type: 'string' },
+  samples: { type: 'string' },
+  alpha: { type: 'string' },
+} as const;

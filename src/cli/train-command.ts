@@ -1,0 +1,111 @@
+import { BACKEND_CHOICES, describeBackend, useBackend, BackendUnavailableError } from '../backend/backend.ts';
+import type { PathDefinition } from '../callpaths/call-path-list.ts';
+import type { EdgeLabel } from '../callpaths/edges.ts';
+import { inputSize } from '../contracts/dataset.ts';
+import { BANDWIDTH_RULES } from '../decision/kde.ts';
+import { saveModel } from '../detector/model-folder.ts';
+import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from '../detector/options.ts';
+import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
+import { FLOW_KINDS } from '../model/flows/build.ts';
+import { InputError } from '../util/errors.ts';
+import { formatDuration, Progress } from '../util/progress.ts';
+import { oneOf, parseCommand, requireString, UsageError } from './args.ts';
+import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
+import { intArg, numberArg } from './number-args.ts';
+import { callPathListLines } from './stv-command.ts';
+
+const D = DEFAULT_OPTIONS;
+
+export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns MAP.json] [--strict] --out MODEL_DIR
+                   [--definition prefix|ancestors] [--edge service|endpoint]
+                   [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N]
+                   [--flow rnvp|planar] [--flow-length K] [--z-dim N] [--max-epochs N] [--batch-size N]
+                   [--patience N] [--valid-every N] [--samples L_z] [--alpha A] [--bandwidth silverman|scott]
+  Trains TraceAnomaly (paper sec. III) on normal traces: STVs (released text format or stv.csv) or a raw export
+  (call paths are then built from it). 10% of the traces are held out for early stopping and the KDE.
+  Writes MODEL_DIR/model.json, weights.bin and, for raw traces, callpaths.json.
+  Defaults: seed ${D.seed}, flow ${D.flow}, K ${D.flowLength}, z ${D.zDim}, max epochs ${D.maxEpochs}, batch ${D.batchSize},
+  validation every ${D.validEvery} epochs (L_z ${D.validSamples}), patience ${D.patience}, L_z ${D.samples}, alpha ${D.alpha},
+  ${D.workers} worker threads on wasm; K 0 is the vanilla VAE.`;
+
+/** Detector options from the shared flags (train and detect). */
+export function runOptions(o: Record<string, unknown>, base: TraceAnomalyOptions): Partial<TraceAnomalyOptions> {
+  return {
+    seed: intArg(o.seed, 'seed', base.seed, 0),
+    backend: oneOf(o.backend, 'backend', BACKEND_CHOICES, base.backend),
+    workers: intArg(o.workers, 'workers', base.workers),
+    samples: intArg(o.samples, 'samples', base.samples),
+    alpha: numberArg(o.alpha, 'alpha', base.alpha, 0, 1),
+  };
+}
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const { values: o } = parseCommand(args, {
+    ...INPUT_OPTIONS,
+    ...RUN_OPTIONS,
+    out: { type: 'string' },
+    definition: { type: 'string' },
+    edge: { type: 'string' },
+    flow: { type: 'string' },
+    'flow-length': { type: 'string' },
+    'z-dim': { type: 'string' },
+    'max-epochs': { type: 'string' },
+    'batch-size': { type: 'string' },
+    patience: { type: 'string' },
+    'valid-every': { type: 'string' },
+    bandwidth: { type: 'string' },
+  });
+  if (o.help) {
+    console.log(TRAIN_USAGE);
+    return 0;
+  }
+  const file = requireString(o.in, 'in');
+  const outDir = requireString(o.out, 'out');
+  const options: TraceAnomalyOptions = {
+    ...D,
+    ...runOptions(o, D),
+    definition: oneOf<PathDefinition>(o.definition, 'definition', ['prefix', 'ancestors'], D.definition),
+    edgeLabel: oneOf<EdgeLabel>(o.edge, 'edge', ['service', 'endpoint'], D.edgeLabel),
+    flow: oneOf(o.flow, 'flow', FLOW_KINDS, D.flow),
+    flowLength: intArg(o['flow-length'], 'flow-length', D.flowLength, 0),
+    zDim: intArg(o['z-dim'], 'z-dim', D.zDim, 2),
+    maxEpochs: intArg(o['max-epochs'], 'max-epochs', D.maxEpochs),
+    batchSize: intArg(o['batch-size'], 'batch-size', D.batchSize),
+    patience: intArg(o.patience, 'patience', D.patience),
+    validEvery: intArg(o['valid-every'], 'valid-every', D.validEvery),
+    bandwidth: oneOf(o.bandwidth, 'bandwidth', BANDWIDTH_RULES, D.bandwidth),
+  };
+  const backend = await selectBackend(options.backend);
+  const { input, format } = await readModelInput(file, o);
+  const n = inputSize(input);
+  process.stderr.write(`${describeBackend(backend)}\n${n} training traces (${format})\n`);
+  const detector = new TraceAnomalyDetector({ ...options, backend: backend.name });
+  const bar = new Progress('train', undefined, 'samples');
+  let done = 0;
+  try {
+    await detector.fit(input, {
+      progress: (e) => {
+        done = e.done;
+        const m = e.metrics ?? {};
+        bar.update(e.done, [`epoch ${m.epoch}`, `loss ${m.loss?.toFixed(2)}`, m.validNll !== undefined ? `valid NLL ${m.validNll.toFixed(2)}` : ''].filter(Boolean).join(', '));
+      },
+    });
+  } catch (e) {
+    if (e instanceof Error && /too few training traces|no dimension is valid/.test(e.message)) throw new InputError({ file }, e.message);
+    throw e;
+  }
+  const r = detector.model.report!;
+  bar.done(done, `${r.epochs} epochs (best ${r.bestEpoch}, valid NLL ${r.bestValidNll.toFixed(2)}), ${r.engine}`);
+  await saveModel(outDir, detector.model, detector.options, callPathListLines);
+  process.stderr.write(`model (${detector.model.space.norm.columns.length} dimensions, KDE bandwidth ${detector.model.kde.bandwidth.toPrecision(3)}) -> ${outDir} in ${formatDuration(r.trainSeconds)}\n`);
+  return 0;
+}
+
+export async function selectBackend(choice: TraceAnomalyOptions['backend']) {
+  try {
+    return await useBackend(choice);
+  } catch (e) {
+    if (e instanceof BackendUnavailableError) throw new UsageError(`--backend ${choice}: ${e.message}`);
+    throw e;
+  }
+}

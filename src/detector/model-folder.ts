@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CallPathList, type CallPathListJson } from '../callpaths/call-path-list.ts';
+import { GaussianKde, type KdeJson } from '../decision/kde.ts';
+import type { VaeConfig } from '../model/config.ts';
+import type { TrainReport } from '../model/trainer.ts';
+import { FlowVae } from '../model/vae.ts';
+import type { Normalisation } from '../stv/normalise.ts';
+import { OutputSet } from '../util/atomic-write.ts';
+import { InputError } from '../util/errors.ts';
+import type { TraceAnomalyOptions } from './options.ts';
+import type { FittedModel } from './traceanomaly-detector.ts';
+
+/**
+ * A trained model as a folder:
+ * - model.json: options, network configuration, the parameter layout of weights.bin, the input space
+ *   (STV width, dimension ids, normalisation), the KDE (bandwidth and validation log p(x)) and the training report;
+ * - weights.bin: the parameters, float32 little-endian, in the order model.json lists them;
+ * - callpaths.json: the call path list, when the model was trained on raw traces.
+ */
+export interface ModelJson {
+  format: 'traceanomaly-model';
+  version: 1;
+  createdAt: string;
+  backend: string | null;
+  options: TraceAnomalyOptions;
+  config: VaeConfig;
+  parameters: { name: string; shape: number[] }[];
+  input: { width: number; dimensionIds: string[] | null; normalisation: Normalisation; callPaths: string | null };
+  kde: KdeJson;
+  training: TrainReport | null;
+}
+
+export async function saveModel(dir: string, m: FittedModel, options: TraceAnomalyOptions, callPathLines?: (list: CallPathList) => Iterable<string>): Promise<void> {
+  const layout = new FlowVae(m.config).layout;
+  const json: ModelJson = {
+    format: 'traceanomaly-model',
+    version: 1,
+    createdAt: new Date().toISOString(),
+    backend: m.backend ?? null,
+    options,
+    config: m.config,
+    parameters: layout.specs.map((s) => ({ name: s.name, shape: s.shape })),
+    input: { width: m.space.width, dimensionIds: m.space.dimensionIds ?? null, normalisation: m.space.norm, callPaths: m.space.callPaths ? 'callpaths.json' : null },
+    kde: m.kde.toJSON(),
+    training: m.report ?? null,
+  };
+  const out = new OutputSet();
+  try {
+    await out.text(join(dir, 'model.json'), [JSON.stringify(json, null, 1)]);
+    const bytes = new Uint8Array(m.params.buffer, m.params.byteOffset, m.params.byteLength);
+    await out.bytes(join(dir, 'weights.bin'), littleEndian(bytes));
+    if (m.space.callPaths) {
+      const lines = callPathLines ? callPathLines(m.space.callPaths) : [JSON.stringify(m.space.callPaths.toJSON())];
+      await out.text(join(dir, 'callpaths.json'), lines);
+    }
+    await out.commit();
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+}
+
+export async function loadModel(dir: string): Promise<{ model: FittedModel; options: TraceAnomalyOptions }> {
+  const file = join(dir, 'model.json');
+  let json: ModelJson;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8')) as ModelJson;
+  } catch (e) {
+    throw new InputError({ file }, `cannot read the model: ${(e as Error).message}`);
+  }
+  if (json.format !== 'traceanomaly-model' || json.version !== 1) throw new InputError({ file }, 'not a TraceAnomaly model folder (format traceanomaly-model, version 1)');
+  const layout = new FlowVae(json.config).layout;
+  const expected = layout.specs.map((s) => `${s.name}:${s.shape.join('x')}`).join(',');
+  const listed = json.parameters.map((s) => `${s.name}:${s.shape.join('x')}`).join(',');
+  if (expected !== listed) throw new InputError({ file }, 'the parameter list does not match the network configuration');
+  const weightsFile = join(dir, 'weights.bin');
+  let raw: Buffer;
+  try {
+    raw = await readFile(weightsFile);
+  } catch (e) {
+    throw new InputError({ file: weightsFile }, `cannot read: ${(e as Error).message}`);
+  }
+  if (raw.byteLength !== layout.size * 4) throw new InputError({ file: weightsFile }, `expected ${layout.size * 4} bytes, found ${raw.byteLength}`);
+  const params = new Float32Array(layout.size);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  for (let i = 0; i < params.length; i++) params[i] = view.getFloat32(i * 4, true);
+  let callPaths: CallPathList | undefined;
+  if (json.input.callPaths) {
+    const cp = join(dir, json.input.callPaths);
+    try {
+      callPaths = CallPathList.fromJSON(JSON.parse(await readFile(cp, 'utf8')) as CallPathListJson);
+    } catch (e) {
+      throw new InputError({ file: cp }, `cannot read the call path list: ${(e as Error).message}`);
+    }
+  }
+  const model: FittedModel = {
+    config: json.config,
+    params,
+    space: { width: json.input.width, norm: json.input.normalisation, ...(json.input.dimensionIds ? { dimensionIds: json.input.dimensionIds } : {}), ...(callPaths ? { callPaths } : {}) },
+    kde: GaussianKde.fromJSON(json.kde),
+    ...(json.training ? { report: json.training } : {}),
+    ...(json.backend ? { backend: json.backend } : {}),
+  };
+  return { model, options: json.options };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The bytes of float32 values in little-endian order (a copy, swapped, on a big-endian machine). */
+function littleEndian(bytes: Uint8Array): Uint8Array {
+  if (LITTLE_ENDIAN) return bytes;
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i += 4) for (let k = 0; k < 4; k++) out[i + k] = bytes[i + 3 - k];
+  return out;
+}

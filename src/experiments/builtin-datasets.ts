@@ -1,0 +1,65 @@
+import type { Dataset, DataSplit } from '../contracts/dataset.ts';
+import { GENERATOR_VERSION, simulateTrainTicket, TRAINTICKET_PRESETS, type TrainTicketPreset } from '../../datasets/trainticket/simulate.ts';
+import { SERVICES_PRESETS, SERVICES_VERSION, simulateService, type ServicesPreset } from '../../datasets/services/simulate.ts';
+import { TABLE_I } from '../../datasets/services/table1.ts';
+import type { SimulatedDataset } from '../../datasets/sim/dataset.ts';
+import { canonicalJson } from './cell-key.ts';
+import type { DatasetContext, DatasetEntry } from './registry.ts';
+import { datasetFromTraces } from './trace-dataset.ts';
+
+/** A different seed for the labelled fault-injection run that supervised localisers (MEPFL) train on. */
+const FAULT_TRAIN_SALT = 10_007;
+
+/** The preset a cell uses: `options.preset`, else `quick` for --quick runs and `paper` otherwise. */
+function presetOf(ctx: DatasetContext): 'quick' | 'paper' {
+  const p = ctx.options.preset ?? (ctx.quick ? 'quick' : 'paper');
+  if (p !== 'quick' && p !== 'paper') throw new Error(`dataset option preset must be "quick" or "paper", not ${JSON.stringify(p)}`);
+  return p;
+}
+
+/**
+ * Simulated data as a Dataset with traces and STVs (encoded against the training call path list); with
+ * `options.faultTrain`, also a second, independently seeded test day as the labelled training run of
+ * supervised localisers.
+ */
+function simulated(name: string, simulate: (seed: number) => SimulatedDataset, ctx: DatasetContext): Dataset {
+  ctx.log(`simulating ${name} (seed ${ctx.seed})`);
+  const sim = simulate(ctx.seed);
+  const ds = datasetFromTraces({
+    name,
+    description: sim.description,
+    train: { traces: sim.train.traces! },
+    test: { traces: sim.test.traces!, labels: sim.test.labels! },
+    provenance: { ...sim.provenance, faults: sim.faults.length },
+  });
+  if (ctx.options.faultTrain === true) {
+    const again = simulate(ctx.seed + FAULT_TRAIN_SALT);
+    const faultTrain: DataSplit = { traces: again.test.traces!, labels: again.test.labels! };
+    return { ...ds, faultTrain };
+  }
+  return ds;
+}
+
+/** The TrainTicket fault-injection testbed (paper sec. V-A), simulated on the topology read from its source. */
+export const trainTicketDataset: DatasetEntry = {
+  name: 'trainticket',
+  description: 'Simulated TrainTicket testbed (datasets/trainticket): a normal training day, a test day with rt and path faults in each of the 41 services; preset quick (--quick) or paper',
+  seeded: true,
+  fingerprint: async (ctx) => canonicalJson({ generator: GENERATOR_VERSION, preset: presetOf(ctx), seed: ctx.seed, options: ctx.options }),
+  load: async (ctx) => {
+    const preset: TrainTicketPreset = presetOf(ctx);
+    return simulated('trainticket', (seed) => simulateTrainTicket({ ...TRAINTICKET_PRESETS[preset], seed }, preset), ctx);
+  },
+};
+
+/** Company-S-like services calibrated to paper Table I, one dataset each (Tables III, V, VI). */
+export const serviceDatasets: DatasetEntry[] = TABLE_I.map((spec) => ({
+  name: spec.name,
+  description: `Synthetic ${spec.name} (${spec.description}) calibrated to paper Table I: ${spec.microservices} microservices, ${spec.dimensions} STV dimensions; preset quick (1/20 of the daily traffic, --quick) or paper`,
+  seeded: true,
+  fingerprint: async (ctx) => canonicalJson({ generator: SERVICES_VERSION, service: spec.name, preset: presetOf(ctx), seed: ctx.seed, options: ctx.options }),
+  load: async (ctx) => {
+    const preset: ServicesPreset = presetOf(ctx);
+    return simulated(spec.name, (seed) => simulateService(spec, { ...SERVICES_PRESETS[preset], seed }, preset), ctx);
+  },
+}));

@@ -1,0 +1,72 @@
+import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
+import { BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
+import { serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
+import { canonicalJson } from './cell-key.ts';
+import { tinyService } from './demo/tiny-service.ts';
+import { ZScoreDetector } from './demo/zscore-detector.ts';
+import { Registry, type DatasetEntry, type MethodEntry } from './registry.ts';
+import { datasetFromTraces } from './trace-dataset.ts';
+
+/** The demo's tiny made-up service (src/experiments/demo/tiny-service.ts); options `train`, `testNormal`, `testAnomalies`. */
+export const demoDataset: DatasetEntry = {
+  name: 'demo-tiny',
+  description: 'A tiny made-up service (frontend, auth, orders, db, cache) with rt and path anomalies; for the demo and tests',
+  seeded: true,
+  fingerprint: async (ctx) => canonicalJson({ generator: 'tiny-service', version: 1, seed: ctx.seed, quick: ctx.quick, options: ctx.options }),
+  async load(ctx) {
+    const size = { train: ctx.quick ? 150 : 400, testNormal: ctx.quick ? 150 : 400, testAnomalies: ctx.quick ? 15 : 40, ...ctx.options } as { train: number; testNormal: number; testAnomalies: number };
+    const { train, test, labels } = tinyService({ seed: ctx.seed, ...size });
+    return datasetFromTraces({ name: 'demo-tiny', description: demoDataset.description, train: { traces: train }, test: { traces: test, labels }, provenance: { generator: 'tiny-service', seed: ctx.seed, ...size } });
+  },
+};
+
+/** The demo's trivial detectors: z-scores over STV dimensions, with and without the new-set-of-paths rule. */
+export const demoMethods: MethodEntry[] = [
+  {
+    kind: 'detection',
+    name: 'demo-zscore',
+    description: 'Demo only: largest |z| of an STV dimension; a new set of valid dimensions is a path anomaly',
+    version: '1',
+    create: ({ seed, options }) => new ZScoreDetector('demo-zscore', { ...options, seed }),
+  },
+  {
+    kind: 'detection',
+    name: 'demo-zscore-rt',
+    description: 'Demo only: largest |z| of an STV dimension, trained on a seeded half of the training data; names no types',
+    version: '1',
+    create: ({ seed, options }) => new ZScoreDetector('demo-zscore-rt', { sample: 0.5, ...options, paths: false, seed }),
+  },
+];
+
+/** The non-neural detection baselines of Tables II and III (baselines/registry.ts); deterministic, the seed is unused. */
+export const detectionBaselines: MethodEntry[] = BASELINE_NAMES.map((name) => ({
+  kind: 'detection',
+  name,
+  description: `${name} detection baseline (baselines/${name === 'hstv-3sigma' ? 'hstv' : name === 'rule' ? 'rules' : name}/)`,
+  version: '1',
+  create: ({ options }) => createBaseline(name, options),
+}));
+
+/** The root-cause localisers of Table IV (kind 'localization'): traceanomaly-rca, monitorrank, rcsf, mepfl. */
+export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => ({
+  kind: 'localization',
+  name,
+  description: LOCALIZERS[name].description,
+  version: '1',
+  create: ({ seed, options }) => createLocalizer(name, options, seed),
+}));
+
+/**
+ * The registry the `experiment` command uses. Each part of the harness adds its datasets and methods here,
+ * one `addDataset` / `addMethod` per entry (see the README's "Experiments" section for the signatures).
+ */
+export function builtinRegistry(): Registry {
+  const r = new Registry();
+  r.addDataset(demoDataset);
+  r.addDataset(trainTicketDataset);
+  for (const d of serviceDatasets) r.addDataset(d);
+  for (const m of demoMethods) r.addMethod(m);
+  for (const m of detectionBaselines) r.addMethod(m);
+  for (const m of localizationMethods) r.addMethod(m);
+  return r;
+}

@@ -1,0 +1,290 @@
+import { createReadStream } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Dataset } from '../contracts/dataset.ts';
+import type { PathDefinition } from '../callpaths/call-path-list.ts';
+import type { EdgeLabel } from '../callpaths/edges.ts';
+import { isStvFormat, loadColumnMapping, loadTraceFile, readJsonFile, readStvFile, resolveFormat } from '../cli/load-input.ts';
+import { readLabels } from '../readers/labels.ts';
+import { validateColumnMapping, type ColumnMapping } from '../readers/spans-csv.ts';
+import { StvMatrixBuilder, selectRows, type StvMatrix } from '../stv/matrix.ts';
+import { Whitelist } from '../stv/whitelist.ts';
+import type { Trace, TraceLabel } from '../trace/trace.ts';
+import { InputError } from '../util/errors.ts';
+import { Random } from '../util/random.ts';
+import { canonicalJson, sha256 } from './cell-key.ts';
+import type { DatasetContext, DatasetEntry } from './registry.ts';
+import { datasetFromTraces } from './trace-dataset.ts';
+
+/** One input file of a dataset file; a bare string is `{"file": ...}`. */
+export interface SourceSpec {
+  file: string;
+  /** A reader format (`jaeger`, `zipkin`, `otlp`, `messages-csv`, `spans-csv`, `stv-text`, `stv-csv`); detected when absent. */
+  format?: string;
+  /** Column mapping for `spans-csv`: a file name or the mapping itself. */
+  columns?: string | ColumnMapping;
+  /** Every row of this file gets this label (for files that hold only normal or only anomalous traces). */
+  label?: 0 | 1;
+  anomalyType?: string;
+}
+
+export interface SplitSpec {
+  /**
+   * - `files`: the `train` and `test` files as given;
+   * - `random`: the `traces` pool, normal rows shuffled, `trainFraction` of them for training, the rest and every
+   *   anomaly for testing;
+   * - `time`: the `traces` pool by start time (file order for STVs), the first `trainFraction` for training.
+   */
+  rule: 'files' | 'random' | 'time';
+  trainFraction?: number;
+  /** Seed of the `random` rule; `"cell"` draws a new split per cell seed. Default 0. */
+  seed?: number | 'cell';
+  /** Drop rows labelled anomalous from the training split (default true; false keeps them as unlabelled glitches). */
+  trainNormalOnly?: boolean;
+}
+
+/** A dataset as data: which files, their format and labels, how to split them. Paths are relative to the file. */
+export interface DatasetFileSpec {
+  name: string;
+  description?: string;
+  /** Default format and column mapping of the sources. */
+  format?: string;
+  columns?: string | ColumnMapping;
+  train?: string | SourceSpec | (string | SourceSpec)[];
+  test?: string | SourceSpec | (string | SourceSpec)[];
+  /** One pool of rows to split by `split`. */
+  traces?: string | SourceSpec | (string | SourceSpec)[];
+  /** Labels CSV file(s): `trace_id,label[,anomaly_type][,root_cause]`. */
+  labels?: string | string[];
+  split?: SplitSpec;
+  /** How call paths become STV dimensions (trace sources only). */
+  callPaths?: { definition?: PathDefinition; edge?: EdgeLabel };
+  whitelist?: string;
+}
+
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const asSource = (s: string | SourceSpec): SourceSpec => (typeof s === 'string' ? { file: s } : s);
+
+/** Resolves a path of a dataset file: `data:x` is under the data root, others relative to the dataset file. */
+export function resolveDataPath(path: string, specFile: string, root: string): string {
+  if (path.startsWith('data:')) return join(root, path.slice(5));
+  return isAbsolute(path) ? path : resolve(dirname(specFile), path);
+}
+
+export function validateDatasetFile(raw: unknown, file: string): DatasetFileSpec {
+  const fail = (why: string): never => {
+    throw new InputError({ file }, why);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('a dataset file is a JSON object');
+  const s = raw as Record<string, unknown>;
+  const known = new Set(['format', 'name', 'description', 'columns', 'train', 'test', 'traces', 'labels', 'split', 'callPaths', 'whitelist', 'comment', '$schema']);
+  for (const k of Object.keys(s)) if (!known.has(k)) fail(`unknown field "${k}"`);
+  if (s.name !== undefined && (typeof s.name !== 'string' || s.name === '')) fail('"name" must be a non-empty string');
+  for (const k of ['train', 'test', 'traces'] as const) {
+    for (const src of list(s[k] as unknown)) {
+      if (typeof src === 'string') continue;
+      if (typeof src !== 'object' || src === null || typeof (src as SourceSpec).file !== 'string') fail(`"${k}": a source is a file name or {"file", "format"?, "columns"?, "label"?, "anomalyType"?}`);
+      const l = (src as SourceSpec).label;
+      if (l !== undefined && l !== 0 && l !== 1) fail(`"${k}": "label" must be 0 or 1`);
+    }
+  }
+  const split = s.split as SplitSpec | undefined;
+  const rule = split?.rule ?? (s.traces !== undefined ? undefined : 'files');
+  if (rule === undefined) fail('"traces" needs a "split" rule: "random" or "time"');
+  if (!['files', 'random', 'time'].includes(rule as string)) fail('"split.rule" must be files, random or time');
+  if (rule === 'files' && (s.train === undefined || s.test === undefined)) fail('the "files" split needs "train" and "test"');
+  if (rule !== 'files' && s.traces === undefined) fail(`the "${rule}" split needs "traces"`);
+  if (rule !== 'files' && (s.train !== undefined || s.test !== undefined)) fail(`the "${rule}" split takes "traces", not "train"/"test"`);
+  const f = split?.trainFraction;
+  if (rule !== 'files' && (typeof f !== 'number' || !(f > 0 && f < 1))) fail('"split.trainFraction" must be a number between 0 and 1');
+  if (split?.seed !== undefined && split.seed !== 'cell' && !Number.isInteger(split.seed)) fail('"split.seed" must be an integer or "cell"');
+  return { name: (s.name as string | undefined) ?? basename(file).replace(/\.json$/, ''), ...s, split: { ...split, rule: rule as SplitSpec['rule'] } } as DatasetFileSpec;
+}
+
+/** Rows of some sources: raw traces or STVs, with the labels that the sources themselves give. */
+interface Rows {
+  traces?: Trace[];
+  stv?: StvMatrix;
+  ids: string[];
+  sourceLabels: Map<string, TraceLabel>;
+}
+
+async function loadSources(sources: SourceSpec[], spec: DatasetFileSpec, specFile: string, root: string, log: (l: string) => void): Promise<Rows> {
+  const traces: Trace[] = [];
+  const matrices: StvMatrix[] = [];
+  const sourceLabels = new Map<string, TraceLabel>();
+  for (const src of sources) {
+    const file = resolveDataPath(src.file, specFile, root);
+    const colSpec = src.columns ?? spec.columns;
+    const columns = typeof colSpec === 'string' ? await loadColumnMapping(resolveDataPath(colSpec, specFile, root)) : colSpec !== undefined ? validateColumnMapping(colSpec, specFile) : undefined;
+    const format = await resolveFormat(file, src.format ?? spec.format, columns);
+    let ids: string[];
+    if (isStvFormat(format)) {
+      const m = await readStvFile(file, format);
+      matrices.push(m);
+      ids = m.ids;
+    } else {
+      const t = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), log });
+      traces.push(...t);
+      ids = t.map((x) => x.id);
+    }
+    if (src.label !== undefined) {
+      for (const id of ids) sourceLabels.set(id, { label: src.label, ...(src.anomalyType ? { anomalyType: src.anomalyType } : {}) });
+    }
+  }
+  if (traces.length > 0 && matrices.length > 0) throw new InputError({ file: specFile }, 'a dataset mixes trace exports and STV files');
+  if (matrices.length > 0) {
+    const stv = concatStv(matrices, specFile);
+    return { stv, ids: stv.ids, sourceLabels };
+  }
+  return { traces, ids: traces.map((t) => t.id), sourceLabels };
+}
+
+function concatStv(ms: StvMatrix[], file: string): StvMatrix {
+  if (ms.length === 1) return ms[0];
+  const width = ms[0].width;
+  const dims = ms[0].dimensionIds;
+  for (const m of ms) {
+    if (m.width !== width || canonicalJson(m.dimensionIds ?? null) !== canonicalJson(dims ?? null)) throw new InputError({ file }, 'STV files of one dataset must have the same dimensions');
+  }
+  const b = new StvMatrixBuilder(width, ms.reduce((n, m) => n + m.ids.length, 0));
+  for (const m of ms) for (let i = 0; i < m.ids.length; i++) b.addRow(m.ids[i]).set(m.values.subarray(i * width, (i + 1) * width));
+  return b.build(dims);
+}
+
+function pick(rows: Rows, idx: number[]): Rows {
+  const out: Rows = { ids: idx.map((i) => rows.ids[i]), sourceLabels: rows.sourceLabels };
+  if (rows.traces) out.traces = idx.map((i) => rows.traces![i]);
+  if (rows.stv) out.stv = selectRows(rows.stv, idx);
+  return out;
+}
+
+const traceStart = (t: Trace): number => t.calls.reduce((m, c) => Math.min(m, c.callSent ?? c.callReceived), Infinity);
+
+/** Loads the dataset a dataset file describes. */
+export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, ctx: Pick<DatasetContext, 'seed' | 'dataRoot' | 'log'>): Promise<Dataset> {
+  const root = ctx.dataRoot;
+  const labels = new Map<string, TraceLabel>();
+  for (const f of list(spec.labels)) {
+    for (const [id, l] of await readLabels(resolveDataPath(f, specFile, root))) labels.set(id, l);
+  }
+  const labelOf = (rows: Rows, id: string): TraceLabel | undefined => labels.get(id) ?? rows.sourceLabels.get(id);
+  const split = spec.split ?? { rule: 'files' };
+  const normalOnly = split.trainNormalOnly ?? true;
+  let train: Rows;
+  let test: Rows;
+  if (split.rule === 'files') {
+    train = await loadSources(list(spec.train).map(asSource), spec, specFile, root, ctx.log);
+    test = await loadSources(list(spec.test).map(asSource), spec, specFile, root, ctx.log);
+  } else {
+    const pool = await loadSources(list(spec.traces).map(asSource), spec, specFile, root, ctx.log);
+    const n = pool.ids.length;
+    const fraction = split.trainFraction!;
+    if (split.rule === 'random') {
+      const seed = split.seed === 'cell' ? ctx.seed : (split.seed ?? 0);
+      const normal: number[] = [];
+      const anomalous: number[] = [];
+      for (let i = 0; i < n; i++) (labelOf(pool, pool.ids[i])?.label === 1 ? anomalous : normal).push(i);
+      const shuffled = normalOnly ? normal : [...normal, ...anomalous];
+      new Random(seed).shuffle(shuffled);
+      const cut = Math.round(shuffled.length * fraction);
+      const trainIdx = shuffled.slice(0, cut).sort((a, b) => a - b);
+      const testIdx = [...shuffled.slice(cut), ...(normalOnly ? anomalous : [])].sort((a, b) => a - b);
+      train = pick(pool, trainIdx);
+      test = pick(pool, testIdx);
+    } else {
+      const order = Array.from({ length: n }, (_, i) => i);
+      if (pool.traces) {
+        const starts = pool.traces.map(traceStart);
+        order.sort((a, b) => starts[a] - starts[b] || a - b);
+      }
+      const cut = Math.round(n * fraction);
+      train = pick(pool, order.slice(0, cut));
+      test = pick(pool, order.slice(cut));
+    }
+  }
+  if (normalOnly) {
+    const keep = train.ids.map((id, i) => (labelOf(train, id)?.label === 1 ? -1 : i)).filter((i) => i >= 0);
+    if (keep.length < train.ids.length) {
+      ctx.log(`dataset ${spec.name}: ${train.ids.length - keep.length} training row(s) labelled anomalous left out (split.trainNormalOnly)`);
+      train = pick(train, keep);
+    }
+  }
+  if (train.ids.length === 0) throw new InputError({ file: specFile }, 'the training split is empty');
+  if (test.ids.length === 0) throw new InputError({ file: specFile }, 'the test split is empty');
+  const testLabels = new Map<string, TraceLabel>();
+  for (const id of test.ids) {
+    const l = labelOf(test, id);
+    if (!l) throw new InputError({ file: specFile, traceId: id }, 'test trace has no label (give a labels file or a "label" on its source)');
+    testLabels.set(id, l);
+  }
+  const trainLabels = new Map<string, TraceLabel>();
+  for (const id of train.ids) {
+    const l = labelOf(train, id);
+    if (l) trainLabels.set(id, l);
+  }
+  const provenance = { file: specFile, split, trainRows: train.ids.length, testRows: test.ids.length };
+  const description = spec.description ?? `dataset file ${specFile}`;
+  if (train.traces && test.traces) {
+    const whitelist = spec.whitelist ? Whitelist.fromJSON(await readJsonFile(resolveDataPath(spec.whitelist, specFile, root)), spec.whitelist) : undefined;
+    return datasetFromTraces({
+      name: spec.name,
+      description,
+      train: { traces: train.traces, labels: trainLabels },
+      test: { traces: test.traces, labels: testLabels },
+      callPaths: { definition: spec.callPaths?.definition ?? 'prefix', edgeLabel: spec.callPaths?.edge ?? 'service' },
+      ...(whitelist ? { whitelist } : {}),
+      provenance,
+    });
+  }
+  const anomalyTypes = [...new Set([...testLabels.values()].filter((l) => l.label === 1 && l.anomalyType).map((l) => l.anomalyType!))].sort();
+  return {
+    name: spec.name,
+    description,
+    train: { stv: train.stv!, labels: trainLabels },
+    test: { stv: test.stv!, labels: testLabels },
+    anomalyTypes,
+    provenance,
+  };
+}
+
+async function hashFile(path: string): Promise<string> {
+  const h = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  } catch (e) {
+    throw new InputError({ file: path }, `cannot read: ${(e as Error).message}`);
+  }
+  return h.digest('hex');
+}
+
+/** Every file a dataset file refers to. */
+export function referencedFiles(spec: DatasetFileSpec): string[] {
+  const files: string[] = [];
+  for (const src of [...list(spec.train), ...list(spec.test), ...list(spec.traces)].map(asSource)) {
+    files.push(src.file);
+    if (typeof src.columns === 'string') files.push(src.columns);
+  }
+  if (typeof spec.columns === 'string') files.push(spec.columns);
+  files.push(...list(spec.labels));
+  if (spec.whitelist) files.push(spec.whitelist);
+  return files;
+}
+
+/** Reads and checks a dataset file and makes it a registry entry; the fingerprint hashes the file and all it refers to. */
+export async function datasetEntryFromFile(file: string): Promise<DatasetEntry> {
+  const path = resolve(file);
+  const spec = validateDatasetFile(await readJsonFile(path), path);
+  const seeded = spec.split?.rule === 'random' && spec.split.seed === 'cell';
+  return {
+    name: spec.name,
+    description: spec.description ?? `dataset file ${file}`,
+    seeded,
+    async fingerprint(ctx) {
+      const parts: string[] = [canonicalJson(spec)];
+      for (const f of referencedFiles(spec)) parts.push(`${f}:${await hashFile(resolveDataPath(f, path, ctx.dataRoot))}`);
+      return sha256(parts.join('\n'));
+    },
+    load: (ctx) => loadDatasetFile(spec, path, ctx),
+  };
+}

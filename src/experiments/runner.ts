@@ -1,0 +1,199 @@
+import { join } from 'node:path';
+import type { Dataset } from '../contracts/dataset.ts';
+import type { FitHooks } from '../contracts/detector.ts';
+import type { CellResult, CellSpec } from '../contracts/experiment.ts';
+import { dataRoot } from '../util/data-root.ts';
+import { InputError } from '../util/errors.ts';
+import { Progress, formatDuration } from '../util/progress.ts';
+import { canonicalJson, cellKey } from './cell-key.ts';
+import { CellStore } from './cell-store.ts';
+import { gridCombinations, methodRef, resolvePlan, variantLabel, type ExperimentDef, type ExperimentPlan } from './definition.ts';
+import type { DatasetContext, DatasetEntry, MethodEntry, Registry } from './registry.ts';
+import { runCell } from './run-cell.ts';
+import { softwareVersions } from './versions.ts';
+
+export interface RunOptions {
+  registry: Registry;
+  /** The reports folder; cells go to `<outDir>/<experiment>/cells/`. */
+  outDir: string;
+  quick?: boolean;
+  /** Replace the definition's seeds (`--seeds 1,2,3`). */
+  seeds?: number[];
+  /** Replace the definition's datasets (`--dataset FILE`, registered under the file's name). */
+  datasets?: string[];
+  /** Where shared data lives; default as src/util/data-root.ts resolves it. */
+  dataRoot?: string;
+  /** Recompute every cell, even finished ones. */
+  fresh?: boolean;
+  /** Stop at the first failing cell instead of going on with the others. */
+  failFast?: boolean;
+  log?: (line: string) => void;
+}
+
+/** A cell of the run and what became of it. */
+export interface CellRecord {
+  spec: CellSpec;
+  key: string;
+  file: string;
+  /** The result; null when the cell failed. */
+  result: CellResult | null;
+  reused: boolean;
+  error?: string;
+}
+
+export interface RunResult {
+  experiment: ExperimentDef;
+  plan: ExperimentPlan;
+  quick: boolean;
+  /** `<outDir>/<experiment>` */
+  dir: string;
+  cells: CellRecord[];
+  counts: { total: number; reused: number; computed: number; failed: number; notApplicable: number };
+}
+
+interface PlannedCell {
+  spec: CellSpec;
+  dataset: DatasetEntry;
+  method: MethodEntry;
+}
+
+/** The cells of a plan, dataset by dataset, seed by seed, then method and grid variant. Unknown names fail here. */
+export function planCells(def: ExperimentDef, plan: ExperimentPlan, registry: Registry, quick: boolean): PlannedCell[] {
+  const cells: PlannedCell[] = [];
+  const combos = gridCombinations(plan.grid);
+  for (const datasetName of plan.datasets) {
+    const dataset = registry.dataset(datasetName);
+    for (const seed of plan.seeds) {
+      for (const m of plan.methods) {
+        const ref = methodRef(m);
+        const method = registry.method(ref.method);
+        if (method.kind !== def.kind) throw new InputError({}, `experiment ${def.name} runs ${def.kind} cells, but method ${method.name} is a ${method.kind} method`);
+        for (const combo of combos) {
+          cells.push({
+            dataset,
+            method,
+            spec: {
+              experiment: def.name,
+              kind: def.kind,
+              dataset: datasetName,
+              method: ref.method,
+              variant: variantLabel(ref, combo),
+              seed,
+              options: { ...plan.options, ...ref.options, ...combo },
+              datasetOptions: plan.datasetOptions?.[datasetName] ?? {},
+              quick,
+            },
+          });
+        }
+      }
+    }
+  }
+  return cells;
+}
+
+/** Shows a long fit's or score's progress on stderr, one Progress line per phase. */
+function progressHooks(): FitHooks {
+  let current: { phase: string; p: Progress } | null = null;
+  return {
+    progress(e) {
+      if (current?.phase !== e.phase) current = { phase: e.phase, p: new Progress(`    ${e.phase}`, e.total, 'steps') };
+      const extra = e.metrics ? Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ') : '';
+      if (e.total !== undefined && e.done >= e.total) current.p.done(e.done, extra);
+      else current.p.update(e.done, extra);
+    },
+  };
+}
+
+const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(3));
+
+function describeOutcome(r: CellResult): string {
+  if (r.status === 'not-applicable') return `not applicable: ${r.reason}`;
+  const t = `train ${formatDuration(r.times.trainSec)}, test ${formatDuration(r.times.testSec)}`;
+  if (r.metrics) return `P ${fmt(r.metrics.precision)} R ${fmt(r.metrics.recall)} F1 ${fmt(r.metrics.f1)} AUPRC ${fmt(r.metrics.auprc)} (${t})`;
+  if (r.ranking) return `${Object.entries(r.ranking.precisionAtK).map(([k, v]) => `P@${k} ${fmt(v ?? undefined)}`).join(' ')} over ${r.ranking.cases} cases (${t})`;
+  return `${Object.entries(r.values ?? {}).slice(0, 4).map(([k, v]) => `${k} ${fmt(v)}`).join(' ')} (${t})`;
+}
+
+/**
+ * Runs an experiment's cells. A cell whose result file exists with the same content key is reused (and logged as
+ * such); every other cell is computed and written at once, atomically, so a killed run loses only the cell it was in.
+ */
+export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promise<RunResult> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const quick = opts.quick ?? false;
+  const plan = resolvePlan(def, { quick, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.datasets ? { datasets: opts.datasets } : {}) });
+  const cells = planCells(def, plan, opts.registry, quick);
+  const dir = join(opts.outDir, def.name);
+  const store = new CellStore(join(dir, 'cells'));
+  const removed = await store.cleanPartial();
+  if (removed > 0) log(`removed ${removed} partial cell file(s) of an interrupted run`);
+  const root = dataRoot(opts.dataRoot);
+  const versions = softwareVersions();
+  log(`experiment ${def.name}${quick ? ' (quick)' : ''}: ${cells.length} cells (${plan.datasets.length} dataset(s) x ${plan.seeds.length} seed(s) x ${cells.length / (plan.datasets.length * plan.seeds.length)} method variant(s)) -> ${dir}`);
+
+  const fingerprints = new Map<string, Promise<string>>();
+  let loaded: { id: string; data: Promise<Dataset> } | null = null;
+  const records: CellRecord[] = [];
+  const counts = { total: cells.length, reused: 0, computed: 0, failed: 0, notApplicable: 0 };
+
+  for (let i = 0; i < cells.length; i++) {
+    const { spec, dataset, method } = cells[i];
+    const tag = `[${i + 1}/${cells.length}] ${spec.variant} on ${spec.dataset}, seed ${spec.seed}`;
+    const dctx: DatasetContext = { seed: spec.seed, quick, options: spec.datasetOptions ?? {}, dataRoot: root, log };
+    const dataId = canonicalJson({ name: dataset.name, options: dctx.options, quick, seed: dataset.seeded ? spec.seed : null });
+    if (!fingerprints.has(dataId)) fingerprints.set(dataId, dataset.fingerprint(dctx));
+    const fingerprint = await fingerprints.get(dataId)!;
+    const key = cellKey({
+      kind: def.kind,
+      dataset: { name: dataset.name, options: dctx.options, fingerprint },
+      method: { name: method.name, version: method.version, options: spec.options },
+      seed: spec.seed,
+      quick,
+    });
+    const file = store.path(spec.method, spec.dataset, spec.seed, key);
+    const found = opts.fresh ? null : await store.find(file, key);
+    if (found) {
+      counts.reused++;
+      if (found.status === 'not-applicable') counts.notApplicable++;
+      log(`${tag}: reused ${file}`);
+      records.push({ spec, key, file, result: { ...found, spec }, reused: true });
+      continue;
+    }
+    if (loaded === null || loaded.id !== dataId) {
+      log(`loading dataset ${dataset.name}${dataset.seeded ? ` (seed ${spec.seed})` : ''}`);
+      loaded = { id: dataId, data: dataset.load(dctx) };
+    }
+    const data = await loaded.data; // bad input fails the run: the user has to fix the data
+    try {
+      const outcome = await runCell(method, { seed: spec.seed, quick, options: spec.options }, data, progressHooks(), def.report.ks);
+      const result: CellResult = {
+        format: 'traceanomaly-cell',
+        spec,
+        key,
+        ...outcome,
+        data: {
+          trainRows: data.train.traces?.length ?? data.train.stv?.ids.length ?? 0,
+          testRows: data.test.traces?.length ?? data.test.stv?.ids.length ?? 0,
+          testAnomalies: [...(data.test.labels?.values() ?? [])].filter((l) => l.label === 1).length,
+          fingerprint,
+        },
+        backend: (await method.backend?.()) ?? 'js',
+        versions,
+        createdAt: new Date().toISOString(),
+      };
+      await store.write(file, result);
+      counts.computed++;
+      if (result.status === 'not-applicable') counts.notApplicable++;
+      log(`${tag}: ${describeOutcome(result)}`);
+      records.push({ spec, key, file, result, reused: false });
+    } catch (e) {
+      if (opts.failFast || e instanceof InputError) throw e;
+      counts.failed++;
+      const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      log(`${tag}: FAILED: ${e instanceof Error ? e.message : String(e)}`);
+      records.push({ spec, key, file, result: null, reused: false, error });
+    }
+  }
+  log(`experiment ${def.name}: ${counts.total} cells, ${counts.reused} reused, ${counts.computed} computed, ${counts.failed} failed${counts.notApplicable ? `, ${counts.notApplicable} not applicable` : ''}`);
+  return { experiment: def, plan, quick, dir, cells: records, counts };
+}

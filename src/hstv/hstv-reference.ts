@@ -1,0 +1,89 @@
+import type { DetectorInput } from '../contracts/dataset.ts';
+import { CallPathList, type PathDefinition } from '../callpaths/call-path-list.ts';
+import type { EdgeLabel } from '../callpaths/edges.ts';
+import { InputError } from '../util/errors.ts';
+import { HstvIndex } from './hstv-index.ts';
+import { sparseRow, type SparseRow } from './sparse-row.ts';
+
+/** Where HSTVs come from: STVs as given, or raw traces encoded with the training traces' call path list. */
+export interface HstvSourceOptions {
+  /** `auto`: STVs when the training input has them, else traces. */
+  input: 'auto' | 'stv' | 'traces';
+  /** Call path definition and step label when encoding traces (as in the `stv` command). */
+  definition: PathDefinition;
+  edgeLabel: EdgeLabel;
+  /** Floor of the per-dimension std, in ms. */
+  stdFloor: number;
+}
+
+/** A row encoded against the reference, with the number of its calls whose path the list lacks (traces only). */
+export interface EncodedRow extends SparseRow {
+  unseen: number;
+}
+
+/**
+ * The HSTV index of a training set together with how to encode new rows the same way: the one piece both the
+ * HSTV-3sigma detector and TraceAnomaly's localiser fit. On traces, rows are encoded sparsely (O(calls) per trace)
+ * with the training call path list; on STVs, the matrix must have the training width.
+ */
+export class HstvReference {
+  private constructor(
+    private readonly method: string,
+    readonly source: 'stv' | 'traces',
+    readonly index: HstvIndex,
+    readonly width: number,
+    /** The call path list of the training traces (source 'traces'). */
+    readonly list: CallPathList | null,
+    /** Dimension ids (call path ids) when known: always on traces, on STVs when the matrix names them. */
+    readonly dimensionIds: string[] | undefined,
+  ) {}
+
+  static fit(method: string, train: DetectorInput, o: HstvSourceOptions): HstvReference {
+    const source = pickSource(method, train, o.input === 'auto' ? (train.stv !== undefined ? 'stv' : 'traces') : o.input, true);
+    if (source === 'traces') {
+      const traces = train.traces!;
+      if (traces.length === 0) throw new InputError({}, `${method}: no training rows`);
+      const list = CallPathList.fromTraces(traces, { definition: o.definition, edgeLabel: o.edgeLabel });
+      const rows = traces.map((t) => list.encodeSparse(t));
+      return new HstvReference(method, source, HstvIndex.fit(rows, list.width, o.stdFloor), list.width, list, list.dimensionIds);
+    }
+    const m = train.stv!;
+    if (m.ids.length === 0) throw new InputError({}, `${method}: no training rows`);
+    const rows = Array.from({ length: m.ids.length }, (_, i) => sparseRow(m, i));
+    return new HstvReference(method, source, HstvIndex.fit(rows, m.width, o.stdFloor), m.width, null, m.dimensionIds);
+  }
+
+  /** Throws an InputError when the input lacks what the reference was fitted on, or has another width. */
+  check(data: DetectorInput): void {
+    pickSource(this.method, data, this.source, false);
+    if (this.source === 'stv' && data.stv!.width !== this.width) {
+      throw new InputError({}, `${this.method}: fitted on ${this.width} dimensions, this input has ${data.stv!.width}`);
+    }
+  }
+
+  /** Row i of an input (checked with `check` first). */
+  row(data: DetectorInput, i: number): EncodedRow {
+    if (this.source === 'traces') return this.list!.encodeSparse(data.traces![i]);
+    return { ...sparseRow(data.stv!, i), unseen: 0 };
+  }
+
+  rows(data: DetectorInput): EncodedRow[] {
+    this.check(data);
+    const n = this.source === 'traces' ? data.traces!.length : data.stv!.ids.length;
+    return Array.from({ length: n }, (_, i) => this.row(data, i));
+  }
+
+  /** The id of dimension d, or `dimension d` on vector-only data. */
+  dimensionName(d: number): string {
+    return this.dimensionIds?.[d] ?? `dimension ${d}`;
+  }
+}
+
+function pickSource(method: string, data: DetectorInput, want: 'stv' | 'traces', fitting: boolean): 'stv' | 'traces' {
+  if (want === 'stv') {
+    if (data.stv === undefined) throw new InputError({}, fitting ? `${method}: input 'stv' needs service trace vectors` : `${method} was fitted on service trace vectors; this input has none`);
+    return 'stv';
+  }
+  if (data.traces === undefined) throw new InputError({}, fitting ? `${method}: input 'traces' needs raw traces` : `${method} was fitted on raw traces; this input has none`);
+  return 'traces';
+}

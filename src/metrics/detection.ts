@@ -1,0 +1,42 @@
+import type { DetectionMetrics } from '../contracts/experiment.ts';
+import { confusion, precisionRecall } from './confusion.ts';
+import { perTypeMetrics, type TypeMetrics } from './per-type.ts';
+import { averagePrecision, bestF1, prCurve, thinCurve, type PrPoint } from './pr-curve.ts';
+
+export interface DetectionInput {
+  /** 1 = anomalous, per test row. */
+  truth: ArrayLike<number>;
+  /** True anomaly type per row (null for normal rows or untyped anomalies). */
+  trueTypes: readonly (string | null)[];
+  scores: ArrayLike<number>;
+  /** The method's own verdicts (its threshold, chosen without labels). */
+  flagged: ArrayLike<number>;
+  namedTypes?: readonly (string | null)[];
+  detects?: readonly string[];
+}
+
+export interface DetectionEvaluation {
+  metrics: DetectionMetrics;
+  perType: Record<string, TypeMetrics>;
+  /** The PR curve, at most 400 points, for plotting. */
+  curve: PrPoint[];
+}
+
+/** Everything a detection cell reports: P/R/F1 at the method's threshold, AUPRC, best-F1 (oracle), per type. */
+export function evaluateDetection(input: DetectionInput): DetectionEvaluation {
+  const c = confusion(input.truth, input.flagged);
+  const pr = precisionRecall(c);
+  const curve = prCurve(input.truth, input.scores);
+  const best = bestF1(curve);
+  return {
+    metrics: {
+      ...pr,
+      auprc: averagePrecision(curve),
+      bestF1: best.f1,
+      bestF1At: { threshold: best.threshold, precision: best.precision, recall: best.recall },
+      ...c,
+    },
+    perType: perTypeMetrics(input),
+    curve: thinCurve(curve),
+  };
+}

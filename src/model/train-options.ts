@@ -1,0 +1,45 @@
+/** SGVB training settings (paper sec. III-C); defaults follow the reference code where it has one. */
+export interface TrainOptions {
+  /** Upper bound on epochs; early stopping usually ends sooner. */
+  maxEpochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** The learning rate is multiplied by lrDecayFactor every lrDecayEvery epochs (0.5 every 100). */
+  lrDecayEvery: number;
+  lrDecayFactor: number;
+  /** Each parameter's gradient is clipped to this L2 norm (10). */
+  clipNorm: number;
+  /** Validation NLL (importance-sampled) every this many epochs. */
+  validEvery: number;
+  /** L_z for the validation NLL. */
+  validSamples: number;
+  /** Stop after this many validations without improvement; the best weights are kept. */
+  patience: number;
+  seed: number;
+  /** Worker threads for data-parallel training and scoring on the wasm backend (1 = the calling thread). */
+  workers: number;
+}
+
+export const DEFAULT_TRAIN: TrainOptions = {
+  maxEpochs: 200,
+  batchSize: 256,
+  learningRate: 1e-3,
+  lrDecayEvery: 100,
+  lrDecayFactor: 0.5,
+  clipNorm: 10,
+  validEvery: 5,
+  validSamples: 100,
+  patience: 4,
+  seed: 1,
+  workers: 2,
+};
+
+export interface AdamSettings {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  clipNorm: number;
+}
+
+/** TensorFlow's Adam defaults, and the reference code's clip norm. */
+export const ADAM: AdamSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, clipNorm: 10 };

@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs';
+import type { FitHooks } from '../contracts/detector.ts';
+import { Random } from '../util/random.ts';
+import type { TrainEngine } from './engine.ts';
+import { gatherRows } from './gradients.ts';
+import { LocalEngine } from './local-engine.ts';
+import { initNoise } from './noise.ts';
+import { WorkerEngine } from './parallel/worker-engine.ts';
+import { ADAM, type TrainOptions } from './train-options.ts';
+import type { FlowVae } from './vae.ts';
+
+export interface TrainReport {
+  epochs: number;
+  bestEpoch: number;
+  bestValidNll: number;
+  /** Validation NLL per validation: [epoch, nll]. */
+  history: [number, number][];
+  trainSeconds: number;
+  samplesPerSecond: number;
+  engine: string;
+  stoppedEarly: boolean;
+}
+
+/** The engine for the active backend: worker threads on wasm when more than one is asked for, else this thread. */
+export async function openEngine(model: FlowVae, flat: Float32Array, train: Float32Array, opts: TrainOptions): Promise<TrainEngine> {
+  const adam = { ...ADAM, clipNorm: opts.clipNorm };
+  if (tf.getBackend() === 'wasm' && opts.workers > 1) {
+    return WorkerEngine.start(model.config, flat, train, { workers: opts.workers, backend: 'wasm', batchSize: opts.batchSize, seed: opts.seed, adam });
+  }
+  return new LocalEngine(model, flat, train, { batchSize: opts.batchSize, seed: opts.seed, adam });
+}
+
+/**
+ * SGVB training (paper sec. III-C, Eq. 2) with the reference code's schedule: Adam, the learning rate halved
+ * every 100 epochs, per-parameter gradient clipping, the validation NLL every few epochs, and early stopping
+ * that keeps the best weights. ActNorm layers are initialised from the first batch. Returns the engine, left
+ * open with the best weights, so the caller can score with it, and a report.
+ */
+export async function train(
+  model: FlowVae,
+  trainRows: Float32Array,
+  validRows: Float32Array,
+  opts: TrainOptions,
+  hooks?: FitHooks,
+): Promise<{ engine: TrainEngine; report: TrainReport }> {
+  const D = model.config.inputDim;
+  const n = trainRows.length / D;
+  const nValid = validRows.length / D;
+  const B = Math.min(opts.batchSize, n);
+  if (n < 1) throw new Error('no training rows');
+  const o = { ...opts, batchSize: B };
+  const rng = new Random(opts.seed);
+  const flat = model.initialParams(rng.fork(1));
+  const orderRng = rng.fork(2);
+  let order = orderRng.permutation(n);
+  tf.tidy(() => model.initFromData(flat, tf.tensor2d(gatherRows(trainRows, D, order, 0, B), [B, D]), tf.tensor2d(initNoise(opts.seed, B, model.config.zDim), [B, model.config.zDim])));
+
+  const engine = await openEngine(model, flat, trainRows, o);
+  const stepsPerEpoch = Math.floor(n / B);
+  const totalSamples = stepsPerEpoch * B * opts.maxEpochs;
+  const started = performance.now();
+  let best = Infinity;
+  let bestEpoch = 0;
+  let bestParams: Float32Array | null = null;
+  let bad = 0;
+  let epoch = 0;
+  let stoppedEarly = false;
+  let lastEmit = 0;
+  let validNll = NaN;
+  const history: [number, number][] = [];
+  const emit = async (samples: number, force: boolean) => {
+    const now = performance.now();
+    if (!hooks?.progress || (!force && now - lastEmit < 1000)) return;
+    lastEmit = now;
+    const metrics: Record<string, number> = { epoch, loss: await engine.loss(), samplesPerSec: samples / ((now - started) / 1000) };
+    if (!Number.isNaN(validNll)) metrics.validNll = validNll;
+    hooks.progress({ phase: 'train', done: samples, total: totalSamples, metrics });
+  };
+  try {
+    for (epoch = 1; epoch <= opts.maxEpochs; epoch++) {
+      if (epoch > 1) order = orderRng.permutation(n);
+      const lr = opts.learningRate * opts.lrDecayFactor ** Math.floor((epoch - 1) / opts.lrDecayEvery);
+      const before = (epoch - 1) * stepsPerEpoch * B;
+      await engine.epoch(order, lr, (epoch - 1) * stepsPerEpoch, (done) => void emit(before + done * B, false));
+      const last = epoch === opts.maxEpochs;
+      if (nValid > 0 && (epoch % opts.validEvery === 0 || last)) {
+        const r = await engine.score(validRows, nValid, { samples: opts.validSamples, seed: opts.seed });
+        validNll = -r.logPx.reduce((a, b) => a + b, 0) / nValid;
+        history.push([epoch, validNll]);
+        if (validNll < best) {
+          best = validNll;
+          bestEpoch = epoch;
+          bestParams = await engine.params();
+          bad = 0;
+        } else if (++bad >= opts.patience) {
+          stoppedEarly = true;
+        }
+      }
+      await emit(epoch * stepsPerEpoch * B, true);
+      if (stoppedEarly) break;
+    }
+    const epochs = Math.min(epoch, opts.maxEpochs);
+    if (bestParams) await engine.setParams(bestParams);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      engine,
+      report: {
+        epochs,
+        bestEpoch: bestParams ? bestEpoch : epochs,
+        bestValidNll: best,
+        history,
+        trainSeconds: seconds,
+        samplesPerSecond: (epochs * stepsPerEpoch * B) / seconds,
+        engine: engine.description,
+        stoppedEarly,
+      },
+    };
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+}

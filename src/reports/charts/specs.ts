@@ -1,0 +1,99 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+/**
+ * Vega-Lite specs of the report charts. Each builder takes plain rows and returns a complete spec with its data
+ * inlined, so that the saved `.vl.json` re-renders anywhere (the Vega editor, vl2svg) without the harness.
+ */
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const CONFIG = { background: 'white', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14, subtitleFontSize: 11 } } as const;
+
+export interface Titled {
+  title: string;
+  subtitle?: string;
+}
+
+const head = (t: Titled) => ({ $schema: SCHEMA, title: t.subtitle ? { text: t.title, subtitle: t.subtitle } : t.title, config: CONFIG });
+
+/** PR curves, one line per series, points in threshold order (recall rising). */
+export function prCurveSpec(t: Titled, curves: { series: string; points: { recall: number; precision: number }[] }[]): TopLevelSpec {
+  const values = curves.flatMap((c) => c.points.map((p, i) => ({ series: c.series, recall: p.recall, precision: p.precision, i })));
+  return {
+    ...head(t),
+    width: 420,
+    height: 300,
+    data: { values },
+    mark: { type: 'line', interpolate: 'step-before', point: false, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'recall', type: 'quantitative', scale: { domain: [0, 1] }, title: 'recall' },
+      y: { field: 'precision', type: 'quantitative', scale: { domain: [0, 1] }, title: 'precision' },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } },
+      order: { field: 'i', type: 'quantitative' },
+    },
+  };
+}
+
+/** Bars grouped by `group`, one bar per `series`, with +- `error` whiskers where given. */
+export function groupedBarSpec(t: Titled & { yTitle: string; yDomain?: [number, number] }, bars: { group: string; series: string; value: number; error?: number }[]): TopLevelSpec {
+  const values = bars.map((b) => ({ ...b, lo: b.value - (b.error ?? 0), hi: b.value + (b.error ?? 0) }));
+  const x = { field: 'group', type: 'nominal' as const, title: null, axis: { labelAngle: 0 }, sort: null };
+  const xOffset = { field: 'series', type: 'nominal' as const, sort: null };
+  const y = { type: 'quantitative' as const, title: t.yTitle, ...(t.yDomain ? { scale: { domain: t.yDomain } } : {}) };
+  return {
+    ...head(t),
+    width: Math.max(300, 40 * bars.length),
+    height: 260,
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'bar' },
+        encoding: { x, xOffset, y: { ...y, field: 'value' }, color: { field: 'series', type: 'nominal', title: null, sort: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } } },
+      },
+      {
+        transform: [{ filter: 'datum.hi > datum.lo' }],
+        mark: { type: 'rule', color: 'black' },
+        encoding: { x, xOffset, y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
+      },
+    ],
+  };
+}
+
+/** A heat map of `value` over an x/y grid of categories or binned numbers (keep it to a few thousand cells). */
+export function heatmapSpec(t: Titled & { xTitle: string; yTitle: string; valueTitle: string; quantitative?: boolean }, cells: { x: string | number; y: string | number; value: number }[]): TopLevelSpec {
+  const type = t.quantitative ? ('ordinal' as const) : ('nominal' as const);
+  return {
+    ...head(t),
+    data: { values: cells },
+    width: t.quantitative ? 360 : { step: 60 },
+    height: t.quantitative ? 360 : { step: 28 },
+    layer: [
+      {
+        mark: { type: 'rect' },
+        encoding: {
+          x: { field: 'x', type, title: t.xTitle, sort: null, ...(t.quantitative ? { axis: { labelOverlap: true, format: '.3~g' } } : { axis: { labelAngle: 0 } }) },
+          y: { field: 'y', type, title: t.yTitle, sort: t.quantitative ? 'descending' : null, ...(t.quantitative ? { axis: { labelOverlap: true, format: '.3~g' } } : {}) },
+          color: { field: 'value', type: 'quantitative', title: t.valueTitle, scale: { scheme: 'viridis' } },
+        },
+      },
+      ...(t.quantitative
+        ? []
+        : [{ mark: { type: 'text' as const, fontSize: 11 }, encoding: { x: { field: 'x', type, sort: null }, y: { field: 'y', type, sort: null }, text: { field: 'value', type: 'quantitative' as const, format: '.2f' }, color: { value: 'white' } } }]),
+    ],
+  };
+}
+
+/** Lines of y against x, one per series (ablations: a metric against K or L_z), with points and optional log x. */
+export function lineSpec(t: Titled & { xTitle: string; yTitle: string; logX?: boolean }, points: { x: number; y: number; series: string; error?: number }[]): TopLevelSpec {
+  const values = points.map((p) => ({ ...p, lo: p.y - (p.error ?? 0), hi: p.y + (p.error ?? 0) }));
+  const x = { field: 'x', type: 'quantitative' as const, title: t.xTitle, ...(t.logX ? { scale: { type: 'symlog' as const } } : {}) };
+  return {
+    ...head(t),
+    width: 420,
+    height: 280,
+    data: { values },
+    layer: [
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'y', type: 'quantitative', title: t.yTitle }, color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } } } },
+      { transform: [{ filter: 'datum.hi > datum.lo' }], mark: { type: 'rule' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal' } } },
+    ],
+  };
+}

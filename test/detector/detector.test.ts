@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { GaussianKde } from '../../src/decision/kde.ts';
+import { TraceAnomalyDetector, vanillaVae, type FittedModel } from '../../src/detector/traceanomaly-detector.ts';
+import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
+import { FlowVae } from '../../src/model/vae.ts';
+import { selectRows, type StvMatrix } from '../../src/stv/matrix.ts';
+import { fitNormalisation } from '../../src/stv/normalise.ts';
+import { Random } from '../../src/util/random.ts';
+
+/** STVs over 5 dimensions; the last is valid only in the rows marked `newPath`. */
+function stvs(n: number, seed: number, newPath: (i: number) => boolean = () => false): StvMatrix {
+  const r = new Random(seed);
+  const values = new Float32Array(n * 5);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < 4; j++) values[i * 5 + j] = 50 + 10 * j + 5 * r.normal();
+    values[i * 5 + 4] = newPath(i) ? 20 : -1;
+  }
+  return { ids: Array.from({ length: n }, (_, i) => `s${seed}-${i}`), width: 5, values };
+}
+
+/** A detector holding an untrained (random) model: enough to check how scoring and decisions are wired. */
+function detectorWithRandomModel(train: StvMatrix): TraceAnomalyDetector {
+  const norm = fitNormalisation(train);
+  const config: VaeConfig = { ...DEFAULT_VAE, inputDim: norm.columns.length, hidden: [8], zDim: 2, flowLength: 1, couplingHidden: 4 };
+  const model = new FlowVae(config);
+  const fitted: FittedModel = { config, params: model.initialParams(new Random(1)), space: { width: train.width, norm }, kde: new GaussianKde([-30, -20, -10, -5, 0]) };
+  const d = new TraceAnomalyDetector({ backend: 'cpu', workers: 1, samples: 8, alpha: 0.3 });
+  d.useModel(fitted);
+  return d;
+}
+
+describe('TraceAnomaly detector', () => {
+  const train = stvs(50, 1);
+  const test = stvs(12, 2, (i) => i === 3 || i === 7);
+
+  it('scores a trace the same wherever it sits in the input (noise keyed by trace id)', async () => {
+    const d = detectorWithRandomModel(train);
+    const a = await d.analyse({ stv: test });
+    const reversedRows = Array.from({ length: 12 }, (_, i) => 11 - i);
+    const b = await d.analyse({ stv: selectRows(test, reversedRows) });
+    for (let i = 0; i < 12; i++) {
+      if (Number.isNaN(a.logPx[i])) expect(Number.isNaN(b.logPx[11 - i])).toBe(true);
+      else expect(b.logPx[11 - i]).toBe(a.logPx[i]);
+    }
+  });
+
+  it('marks traces with a dimension never valid in training as unseen and anomalous, and decide() agrees with analyse()', async () => {
+    const d = detectorWithRandomModel(train);
+    const scores = await d.score({ stv: test });
+    const a = d.lastAnalysis!;
+    expect(a.unseen.map((u, i) => (u.length ? i : -1)).filter((i) => i >= 0)).toEqual([3, 7]);
+    expect(a.unseen[3]).toEqual(['dim:4']);
+    expect(scores[3]).toBe(Infinity);
+    expect(a.pValue[3]).toBe(0);
+    expect(a.anomalous[3]).toBe(1);
+    expect(Number.isNaN(a.logPx[3])).toBe(true);
+    expect(Array.from(d.decide(scores))).toEqual(Array.from(a.anomalous));
+    // the p-value rule itself: p < alpha (0.3 here) exactly when flagged, for the scored traces
+    for (let i = 0; i < 12; i++) if (!a.unseen[i].length) expect(a.anomalous[i]).toBe(a.pValue[i] < 0.3 ? 1 : 0);
+  });
+
+  it('is the vanilla VAE with K = 0, under its own name', () => {
+    const v = vanillaVae({ flowLength: 10 });
+    expect(v.name).toBe('vae');
+    expect(v.options.flowLength).toBe(0);
+    expect(new TraceAnomalyDetector().name).toBe('traceanomaly');
+  });
+});

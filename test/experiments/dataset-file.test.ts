@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datasetEntryFromFile, loadDatasetFile, validateDatasetFile } from '../../src/experiments/dataset-file.ts';
+import { tinyService } from '../../src/experiments/demo/tiny-service.ts';
+import { InputError } from '../../src/util/errors.ts';
+import { messagesCsv } from '../helpers/messages-csv.ts';
+import { writeExport } from '../helpers/export.ts';
+import { tempDir } from '../helpers/files.ts';
+
+const ctx = { seed: 1, quick: false, options: {}, dataRoot: '/nonexistent', log: () => {} };
+
+/** Released-format STV files: normal rows 0..9 and anomalous rows a0..a3, two dimensions. */
+function writeStvPool(dir: string): void {
+  writeFileSync(join(dir, 'normal.txt'), Array.from({ length: 10 }, (_, i) => `n${i}:${10 + i},0`).join('\n'));
+  writeFileSync(join(dir, 'abnormal.txt'), Array.from({ length: 4 }, (_, i) => `a${i}:${100 + i},5`).join('\n'));
+}
+
+describe('dataset files', () => {
+  it('load a labelled trace export (train and test files, labels CSV) into traces and STVs', async () => {
+    const dir = tempDir();
+    const entry = await datasetEntryFromFile(writeExport(dir));
+    expect(entry.name).toBe('my-export');
+    expect(entry.seeded).toBe(false);
+    const d = await entry.load(ctx);
+    expect(d.train.traces).toHaveLength(40);
+    expect(d.train.stv!.ids).toHaveLength(40);
+    expect(d.test.traces).toHaveLength(30);
+    expect(d.test.stv!.width).toBe(d.train.stv!.width);
+    expect(d.anomalyTypes).toEqual(['path', 'rt']);
+    expect([...d.test.labels!.values()].filter((l) => l.label === 1)).toHaveLength(10);
+    // path anomalies call db-replica, a path the training traces never had
+    expect(d.provenance.testTracesWithUnseenPaths).toBe(5);
+  });
+
+  it('split a pool of STV files, labelled per file, at random: normal rows to train, the rest and every anomaly to test', async () => {
+    const dir = tempDir();
+    writeStvPool(dir);
+    const raw = { name: 'pool', format: 'stv-text', traces: [{ file: 'normal.txt', label: 0 }, { file: 'abnormal.txt', label: 1, anomalyType: 'rt' }], split: { rule: 'random', trainFraction: 0.6, seed: 3 } };
+    const spec = validateDatasetFile(raw, join(dir, 'pool.json'));
+    const d = await loadDatasetFile(spec, join(dir, 'pool.json'), ctx);
+    expect(d.train.stv!.ids).toHaveLength(6);
+    expect(d.train.stv!.ids.every((id) => id.startsWith('n'))).toBe(true);
+    expect(d.test.stv!.ids).toHaveLength(8);
+    expect(d.test.stv!.ids.filter((id) => id.startsWith('a'))).toHaveLength(4);
+    // released format: 0 is absent (-1)
+    const n = d.test.stv!.ids.findIndex((id) => id.startsWith('n'));
+    expect(Array.from(d.test.stv!.values.subarray(n * 2, n * 2 + 2))).toEqual([10 + Number(d.test.stv!.ids[n].slice(1)), -1]);
+    expect(d.test.labels!.get('a0')).toEqual({ label: 1, anomalyType: 'rt' });
+    expect(d.anomalyTypes).toEqual(['rt']);
+    // the same seed gives the same split; another seed another one
+    const again = await loadDatasetFile(spec, join(dir, 'pool.json'), ctx);
+    expect(again.train.stv!.ids).toEqual(d.train.stv!.ids);
+    const other = await loadDatasetFile({ ...spec, split: { ...spec.split!, seed: 4 } }, join(dir, 'pool.json'), ctx);
+    expect(other.train.stv!.ids).not.toEqual(d.train.stv!.ids);
+  });
+
+  it('split by time: the earliest traces train, anomalous ones among them left out', async () => {
+    const dir = tempDir();
+    const { train } = tinyService({ seed: 3, train: 10, testNormal: 0, testAnomalies: 0 });
+    // trace i starts (10 - i) s later than the base: the file is in reverse time order
+    const shift = (v: number | undefined, by: number) => (v === undefined ? undefined : v + by);
+    const traces = train.map((t, i) => ({ id: t.id, calls: t.calls.map((c) => ({ ...c, callSent: shift(c.callSent, (10 - i) * 1000), callReceived: c.callReceived + (10 - i) * 1000, responseSent: c.responseSent + (10 - i) * 1000, responseReceived: shift(c.responseReceived, (10 - i) * 1000) })) }));
+    writeFileSync(join(dir, 'all.csv'), messagesCsv(traces));
+    writeFileSync(join(dir, 'labels.csv'), traces.map((t, i) => `${t.id},${i === 0 || i === 9 ? 1 : 0}`).join('\n'));
+    const file = join(dir, 'timed.json');
+    const spec = validateDatasetFile({ traces: 'all.csv', labels: 'labels.csv', split: { rule: 'time', trainFraction: 0.5 } }, file);
+    expect(spec.name).toBe('timed');
+    const lines: string[] = [];
+    const d = await loadDatasetFile(spec, file, { ...ctx, log: (l) => lines.push(l) });
+    // by time: train-9 (earliest, anomalous: left out), train-8 .. train-5 train; train-4 .. train-0 test
+    expect(d.train.traces!.map((t) => t.id).sort()).toEqual(['train-5', 'train-6', 'train-7', 'train-8']);
+    expect(d.test.traces!.map((t) => t.id).sort()).toEqual(['train-0', 'train-1', 'train-2', 'train-3', 'train-4']);
+    expect(lines).toEqual(['dataset timed: 1 training row(s) labelled anomalous left out (split.trainNormalOnly)']);
+  });
+
+  it('name the file and trace for test rows without labels, and reject malformed descriptions', async () => {
+    const dir = tempDir();
+    const file = writeExport(dir);
+    writeFileSync(join(dir, 'labels.csv'), 'trace_id,label\ntest-normal-0,0\n');
+    await expect((await datasetEntryFromFile(file)).load(ctx)).rejects.toThrow(/my-export\.json, trace test-.*: test trace has no label/);
+    expect(() => validateDatasetFile({ traces: 'x.csv' }, 'd.json')).toThrow(/"traces" needs a "split" rule/);
+    expect(() => validateDatasetFile({ train: 'a', test: 'b', bogus: 1 }, 'd.json')).toThrow(/unknown field "bogus"/);
+    expect(() => validateDatasetFile({ traces: 'x', split: { rule: 'random', trainFraction: 2 } }, 'd.json')).toThrow(InputError);
+    expect(() => validateDatasetFile({ train: 'a' }, 'd.json')).toThrow(/needs "train" and "test"/);
+  });
+
+  it('fingerprint the description and every file it refers to', async () => {
+    const dir = tempDir();
+    const file = writeExport(dir);
+    const entry = await datasetEntryFromFile(file);
+    const before = await entry.fingerprint(ctx);
+    expect(await entry.fingerprint(ctx)).toBe(before);
+    writeFileSync(join(dir, 'labels.csv'), 'trace_id,label\n');
+    expect(await entry.fingerprint(ctx)).not.toBe(before);
+  });
+
+  it('resolve data: paths under the data root', async () => {
+    const root = tempDir();
+    writeStvPool(root);
+    const spec = validateDatasetFile({ name: 'p', format: 'stv-text', train: { file: 'data:normal.txt', label: 0 }, test: [{ file: 'data:normal.txt', label: 0 }, { file: 'data:abnormal.txt', label: 1 }] }, '/elsewhere/p.json');
+    const d = await loadDatasetFile(spec, '/elsewhere/p.json', { ...ctx, dataRoot: root });
+    expect(d.test.stv!.ids).toHaveLength(14);
+  });
+});

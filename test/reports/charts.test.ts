@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { TopLevelSpec } from 'vega-lite';
+import { findFont } from '../../src/reports/charts/fonts.ts';
+import { prefixSvgIds, renderPng, renderSvg } from '../../src/reports/charts/render.ts';
+import { groupedBarSpec, heatmapSpec, lineSpec, prCurveSpec } from '../../src/reports/charts/specs.ts';
+import { gridCells } from '../../src/reports/experiment-charts.ts';
+import { decodePng, darkPixels } from '../helpers/png.ts';
+
+const bars = [
+  { group: 'precision', series: 'a', value: 0.9, error: 0.05 },
+  { group: 'precision', series: 'b', value: 0.6 },
+  { group: 'recall', series: 'a', value: 0.7 },
+  { group: 'recall', series: 'b', value: 0.4 },
+];
+
+describe('charts', () => {
+  it('finds a TrueType font for PNG text', () => {
+    const f = findFont();
+    expect(f.warning).toBeUndefined();
+    expect(f.family).toBeTruthy();
+    expect(f.files[0]).toMatch(/\.(ttf|otf)$/i);
+  });
+
+  it('renders the title as text pixels in the PNG: a black title against the same chart with a white one', async () => {
+    const spec = (color: string): TopLevelSpec => ({ ...groupedBarSpec({ title: 'Detection quality', yTitle: 'score', yDomain: [0, 1] }, bars), title: { text: 'Detection quality', color } });
+    const black = decodePng(renderPng(await renderSvg(spec('black'))).png);
+    const white = decodePng(renderPng(await renderSvg(spec('white'))).png);
+    expect([black.width, black.height]).toEqual([white.width, white.height]);
+    // pixels that differ are the title's glyphs; they sit in the band above the plot
+    let differ = 0;
+    let lowest = 0;
+    for (let i = 0; i < black.rgba.length; i += 4) {
+      if (Math.abs(black.rgba[i] - white.rgba[i]) > 64) {
+        differ++;
+        lowest = Math.max(lowest, Math.floor(i / 4 / black.width));
+      }
+    }
+    expect(differ).toBeGreaterThan(300);
+    expect(lowest).toBeLessThan(60); // 2x scale: the title band is the top ~25 px of the chart
+    const band = darkPixels(black, 0, 0, black.width, 50);
+    expect(band).toBeGreaterThan(300);
+    expect(darkPixels(white, 0, 0, white.width, 50)).toBeLessThan(band / 10);
+  });
+
+  it('builds PR, bar, heat-map and line specs that compile and render to SVG', async () => {
+    const specs = [
+      prCurveSpec({ title: 'PR' }, [{ series: 's', points: [{ recall: 0, precision: 1 }, { recall: 1, precision: 0.5 }] }]),
+      groupedBarSpec({ title: 'bars', yTitle: 'y' }, bars),
+      heatmapSpec({ title: 'heat', xTitle: 'dataset', yTitle: 'method', valueTitle: 'F1' }, [{ x: 'd1', y: 'm1', value: 0.5 }, { x: 'd2', y: 'm1', value: 0.7 }]),
+      lineSpec({ title: 'line', xTitle: 'K', yTitle: 'F1', logX: true }, [{ x: 0, y: 0.5, series: 's' }, { x: 20, y: 0.9, series: 's', error: 0.05 }]),
+    ];
+    for (const s of specs) {
+      const svg = await renderSvg(s);
+      expect(svg.startsWith('<svg')).toBe(true);
+      expect(svg).toContain(`aria-label="Title text '${(s as { title: string }).title}'"`);
+    }
+  });
+
+  it('prefixes SVG ids so that several charts can share one page', () => {
+    expect(prefixSvgIds('<clipPath id="clip1"/><path clip-path="url(#clip1)"/><use href="#clip1"/>', 'x')).toBe('<clipPath id="x-clip1"/><path clip-path="url(#x-clip1)"/><use href="#x-clip1"/>');
+  });
+
+  it('thins a density grid for a heat map, keeping row-major positions', () => {
+    const x = Array.from({ length: 10 }, (_, i) => i);
+    const y = [0, 1];
+    const values = Array.from({ length: 20 }, (_, k) => k);
+    const cells = gridCells({ x, y, values }, 5);
+    expect(cells).toHaveLength(10);
+    expect(cells[6]).toEqual({ x: 2, y: 1, value: 12 });
+  });
+});
