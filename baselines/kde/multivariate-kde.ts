@@ -10,7 +10,7 @@ export interface KdeOptions {
    * Per-dimension bandwidth h_j = factor * std_j with Scott's factor n^(-1/(d+4)) or Silverman's
    * (4/(d+2))^(1/(d+4)) n^(-1/(d+4)), or one fixed bandwidth for every dimension.
    */
-  bandwidth?: BandwidthRule | number;
+  kernelBandwidth?: BandwidthRule | number;
   /** Lower bound on std_j before the rule is applied (constant -1 columns of normalised STVs have std 0). */
   stdFloor?: number;
   /** Reference points kept: exact up to this many training rows, else a seeded subsample of this size. */
@@ -22,7 +22,7 @@ export interface KdeOptions {
  * Multivariate Gaussian kernel density with a diagonal bandwidth (product kernel):
  * log p(x) = logsumexp_i( -1/2 sum_j ((x_j - x_ij)/h_j)^2 ) - log n - sum_j log h_j - d/2 log(2 pi).
  */
-export class GaussianKde implements DensityModel {
+export class MultivariateKde implements DensityModel {
   readonly name = 'kde';
   readonly options: Required<KdeOptions>;
   private ref: Rows | null = null;
@@ -33,7 +33,7 @@ export class GaussianKde implements DensityModel {
 
   constructor(opts: KdeOptions = {}) {
     this.options = {
-      bandwidth: opts.bandwidth ?? 'scott',
+      kernelBandwidth: opts.kernelBandwidth ?? 'scott',
       stdFloor: opts.stdFloor ?? 0.1,
       maxReference: opts.maxReference ?? 5000,
       seed: opts.seed ?? 1,
@@ -43,7 +43,7 @@ export class GaussianKde implements DensityModel {
   fit(x: Rows): void {
     const ref = subsample(x, this.options.maxReference, new Random(this.options.seed));
     const { n, d } = ref;
-    const bw = this.options.bandwidth;
+    const bw = this.options.kernelBandwidth;
     const factor =
       typeof bw === 'number' ? 0 : (bw === 'silverman' ? (4 / (d + 2)) ** (1 / (d + 4)) : 1) * n ** (-1 / (d + 4));
     this.h = new Float64Array(d);
