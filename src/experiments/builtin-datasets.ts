@@ -6,6 +6,9 @@ import type { SimulatedDataset } from '../../datasets/sim/dataset.ts';
 import { canonicalJson } from './cell-key.ts';
 import type { DatasetContext, DatasetEntry } from './registry.ts';
 import { datasetFromTraces } from './trace-dataset.ts';
+import { releasedTrainTicket } from '../../datasets/released-trainticket.ts';
+import { releasedTrainTicketFiles } from '../util/data-root.ts';
+import { fileDigest } from '../util/hash.ts';
 
 /** A different seed for the labelled fault-injection run that supervised localisers (MEPFL) train on. */
 const FAULT_TRAIN_SALT = 10_007;
@@ -63,3 +66,19 @@ export const serviceDatasets: DatasetEntry[] = TABLE_I.map((spec) => ({
     return simulated(spec.name, (seed) => simulateService(spec, { ...SERVICES_PRESETS[preset], seed }, preset), ctx);
   },
 }));
+
+/**
+ * The released TrainTicket test STVs, split as the README states: 20,000 shuffled normal traces (the seed picks
+ * them) for training, the other normal and all anomalous traces for test. Vector-only: no call path names.
+ */
+export const releasedTrainTicketDataset: DatasetEntry = {
+  name: 'trainticket-released',
+  description: 'Released TrainTicket STVs (trainticket-stv/): 20,000 seeded-shuffled normal traces for training, 10,355 normal + 5,079 anomalous for test; vectors only',
+  seeded: true,
+  fingerprint: async (ctx) => {
+    const files = releasedTrainTicketFiles(ctx.dataRoot);
+    if (!files) throw new Error('the released TrainTicket STVs are not under the data root (trainticket-stv/test_normal.zip, test_abnormal.zip)');
+    return canonicalJson({ normal: await fileDigest(files.normal), abnormal: await fileDigest(files.abnormal), seed: ctx.seed, options: ctx.options });
+  },
+  load: (ctx) => releasedTrainTicket({ seed: ctx.seed, dataRoot: ctx.dataRoot, ...(typeof ctx.options.trainSize === 'number' ? { trainSize: ctx.options.trainSize } : {}) }),
+};

@@ -1,6 +1,8 @@
 import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
 import { BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
-import { serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
+import { releasedTrainTicketDataset, serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
+import { gmmDetector } from '../../baselines/gmm/detector.ts';
+import { kdeDetector } from '../../baselines/kde/detector.ts';
 import { canonicalJson } from './cell-key.ts';
 import { tinyService } from './demo/tiny-service.ts';
 import { ZScoreDetector } from './demo/zscore-detector.ts';
@@ -47,6 +49,24 @@ export const detectionBaselines: MethodEntry[] = BASELINE_NAMES.map((name) => ({
   create: ({ options }) => createBaseline(name, options),
 }));
 
+/** TraceAnomaly with another density model in place of the flow-VAE (Table VI): GMM and multivariate KDE. */
+export const densityMethods: MethodEntry[] = [
+  {
+    kind: 'detection',
+    name: 'gmm',
+    description: 'TraceAnomaly with GMM (Table VI): EM, components by BIC, the same STVs, KDE p-value decision and unseen rule',
+    version: '1',
+    create: ({ seed, options }) => gmmDetector({ ...options, seed }),
+  },
+  {
+    kind: 'detection',
+    name: 'kde',
+    description: 'TraceAnomaly with KDE (Table VI): a multivariate Gaussian KDE, the same STVs, KDE p-value decision and unseen rule',
+    version: '1',
+    create: ({ seed, options }) => kdeDetector({ ...options, seed }),
+  },
+];
+
 /** The root-cause localisers of Table IV (kind 'localization'): traceanomaly-rca, monitorrank, rcsf, mepfl. */
 export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => ({
   kind: 'localization',
@@ -65,8 +85,10 @@ export function builtinRegistry(): Registry {
   r.addDataset(demoDataset);
   r.addDataset(trainTicketDataset);
   for (const d of serviceDatasets) r.addDataset(d);
+  r.addDataset(releasedTrainTicketDataset);
   for (const m of demoMethods) r.addMethod(m);
   for (const m of detectionBaselines) r.addMethod(m);
+  for (const m of densityMethods) r.addMethod(m);
   for (const m of localizationMethods) r.addMethod(m);
   return r;
 }

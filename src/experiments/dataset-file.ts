@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { createHash } from 'node:crypto';
 import type { Dataset } from '../contracts/dataset.ts';
 import type { PathDefinition } from '../callpaths/call-path-list.ts';
 import type { EdgeLabel } from '../callpaths/edges.ts';
@@ -10,6 +8,7 @@ import { validateColumnMapping, type ColumnMapping } from '../readers/spans-csv.
 import { StvMatrixBuilder, selectRows, type StvMatrix } from '../stv/matrix.ts';
 import { Whitelist } from '../stv/whitelist.ts';
 import type { Trace, TraceLabel } from '../trace/trace.ts';
+import { fileDigest } from '../util/hash.ts';
 import { InputError } from '../util/errors.ts';
 import { Random } from '../util/random.ts';
 import { canonicalJson, sha256 } from './cell-key.ts';
@@ -248,16 +247,6 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
   };
 }
 
-async function hashFile(path: string): Promise<string> {
-  const h = createHash('sha256');
-  try {
-    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  } catch (e) {
-    throw new InputError({ file: path }, `cannot read: ${(e as Error).message}`);
-  }
-  return h.digest('hex');
-}
-
 /** Every file a dataset file refers to. */
 export function referencedFiles(spec: DatasetFileSpec): string[] {
   const files: string[] = [];
@@ -282,7 +271,7 @@ export async function datasetEntryFromFile(file: string): Promise<DatasetEntry> 
     seeded,
     async fingerprint(ctx) {
       const parts: string[] = [canonicalJson(spec)];
-      for (const f of referencedFiles(spec)) parts.push(`${f}:${await hashFile(resolveDataPath(f, path, ctx.dataRoot))}`);
+      for (const f of referencedFiles(spec)) parts.push(`${f}:${await fileDigest(resolveDataPath(f, path, ctx.dataRoot))}`);
       return sha256(parts.join('\n'));
     },
     load: (ctx) => loadDatasetFile(spec, path, ctx),

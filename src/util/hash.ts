@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { InputError } from './errors.ts';
+
 /** FNV-1a hash of a string, 32 bits. */
 export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
@@ -12,4 +16,15 @@ export function unitHash(s: string): number {
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;
   return (h >>> 0) / 4294967296;
+}
+
+/** SHA-256 of a file's bytes, hex. */
+export async function fileDigest(path: string): Promise<string> {
+  const h = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  } catch (e) {
+    throw new InputError({ file: path }, `cannot read: ${(e as Error).message}`);
+  }
+  return h.digest('hex');
 }

@@ -1,0 +1,83 @@
+import type { AnomalyType, DetectorInput } from '../contracts/dataset.ts';
+import type { Detector } from '../contracts/detector.ts';
+import { GaussianKde, type BandwidthRule } from '../decision/kde.ts';
+import type { DensityModel } from '../density/density-model.ts';
+import type { StvMatrix } from '../stv/matrix.ts';
+import type { Whitelist } from '../stv/whitelist.ts';
+import { anomalyScores, decideByPValue, prepareScoring, prepareTraining, type PipelineOptions } from './pipeline.ts';
+import type { InputSpace } from './prepare.ts';
+
+export interface DensityDetectorOptions extends PipelineOptions {
+  alpha: number;
+  bandwidth: BandwidthRule;
+}
+
+export const DENSITY_PIPELINE_DEFAULTS: DensityDetectorOptions = {
+  validFraction: 0.1,
+  seed: 1,
+  definition: 'prefix',
+  edgeLabel: 'service',
+  alpha: 0.001,
+  bandwidth: 'silverman',
+};
+
+const rowsOf = (m: StvMatrix) => ({ n: m.ids.length, d: m.width, values: m.values });
+
+/**
+ * TraceAnomaly with another density model in place of the flow-VAE (paper sec. VI-A, Table VI): the same STVs,
+ * normalisation, validation split, KDE p-value decision and unseen rule; only log p(x) comes from `model`.
+ */
+export class DensityDetector implements Detector {
+  readonly needs = 'either' as const;
+  readonly detects: readonly AnomalyType[] = ['rt', 'path'];
+  readonly options: Readonly<Record<string, unknown>>;
+  private fitted: { space: InputSpace; kde: GaussianKde } | null = null;
+
+  constructor(
+    readonly name: string,
+    private readonly model: DensityModel,
+    private readonly pipeline: DensityDetectorOptions = DENSITY_PIPELINE_DEFAULTS,
+    private readonly whitelist?: Whitelist,
+  ) {
+    this.options = { ...pipeline, model: model.name, ...model.options };
+  }
+
+  async fit(data: DetectorInput): Promise<void> {
+    const { space, train, valid } = prepareTraining(data, this.pipeline);
+    await this.model.fit(rowsOf(train));
+    const validLogDensity = await this.model.logDensity(rowsOf(valid));
+    this.fitted = { space, kde: new GaussianKde(validLogDensity, this.pipeline.bandwidth) };
+  }
+
+  async score(data: DetectorInput): Promise<Float64Array> {
+    if (!this.fitted) throw new Error(`${this.name}: fit() first`);
+    const p = prepareScoring(data, this.fitted.space, this.whitelist);
+    const logDensity = new Float64Array(p.ids.length).fill(NaN);
+    if (p.rows.length > 0) {
+      const scored = await this.model.logDensity(rowsOf(p.x));
+      p.rows.forEach((row, k) => (logDensity[row] = scored[k]));
+    }
+    return anomalyScores(logDensity, p.unseen);
+  }
+
+  decide(scores: Float64Array): Uint8Array {
+    if (!this.fitted) throw new Error(`${this.name}: fit() first`);
+    return decideByPValue(scores, this.fitted.kde, this.pipeline.alpha);
+  }
+}
+
+/**
+ * Splits one flat option object (as experiment files give it) into the pipeline's options and the density
+ * model's; the seed goes to both.
+ */
+export function splitDensityOptions<M extends object>(options: M & Partial<DensityDetectorOptions>): { pipeline: DensityDetectorOptions; model: M & { seed: number } } {
+  const pipeline: Record<string, unknown> = { ...DENSITY_PIPELINE_DEFAULTS };
+  const model: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (v === undefined) continue;
+    if (k in DENSITY_PIPELINE_DEFAULTS) pipeline[k] = v;
+    else model[k] = v;
+  }
+  model.seed = pipeline.seed;
+  return { pipeline: pipeline as unknown as DensityDetectorOptions, model: model as M & { seed: number } };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { gmmDetector } from '../../baselines/gmm/detector.ts';
+import { kdeDetector } from '../../baselines/kde/detector.ts';
+import { ABSENT, type StvMatrix } from '../../src/stv/matrix.ts';
+import { Random } from '../../src/util/random.ts';
+
+/** Two structures of a 5-dimension service: dims 0,1 valid (structure A) or 0,2,3 (structure B), rt ~ N(mu, 5); dim 4 never. */
+function stvs(n: number, seed: number, slow = 0): StvMatrix {
+  const rng = new Random(seed);
+  const values = new Float32Array(n * 5).fill(ABSENT);
+  for (let i = 0; i < n; i++) {
+    const r = values.subarray(i * 5, i * 5 + 5);
+    r[0] = 100 + 5 * rng.normal() + slow;
+    if (rng.next() < 0.5) r[1] = 40 + 5 * rng.normal();
+    else {
+      r[2] = 20 + 5 * rng.normal();
+      r[3] = 60 + 5 * rng.normal() + slow;
+    }
+  }
+  return { ids: Array.from({ length: n }, (_, i) => `t${seed}-${i}`), width: 5, values };
+}
+
+describe.each([
+  ['gmm', () => gmmDetector({ components: [1, 2, 3], seed: 1 })],
+  ['kde', () => kdeDetector({ seed: 1 })],
+])('TraceAnomaly with %s (Table VI pipeline)', (_, make) => {
+  it('flags slow traces and a dimension never valid in training, not normal ones', async () => {
+    const det = make();
+    await det.fit({ stv: stvs(3000, 1) });
+    const normal = stvs(200, 2);
+    const slow = stvs(50, 3, 60);
+    const novel = stvs(1, 4);
+    novel.values.set([100, 40, 20, 60, ABSENT]); // dims 1, 2, 3 together never occur in training, but each was valid
+    const unseenDim: StvMatrix = { ids: ['u'], width: 5, values: Float32Array.of(100, 40, ABSENT, ABSENT, 7) };
+    const normalFlags = det.decide(await det.score({ stv: normal }));
+    const slowFlags = det.decide(await det.score({ stv: slow }));
+    expect(normalFlags.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(4);
+    expect(slowFlags.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(45);
+    const s = await det.score({ stv: unseenDim });
+    expect(s[0]).toBe(Infinity);
+    expect(det.decide(s)[0]).toBe(1);
+    expect(Number.isFinite((await det.score({ stv: novel }))[0])).toBe(true);
+  });
+});
