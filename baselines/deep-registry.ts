@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Detector } from '../src/contracts/detector.ts';
 import { InputError } from '../src/util/errors.ts';
 import { AEVB_DEFAULTS, AevbDetector } from './aevb/aevb.ts';
+import { OMNI_DEFAULTS, OmniAnomalyDetector } from './omnianomaly/omnianomaly.ts';
 import { checkOptions } from './shared/options.ts';
 
 /** The neural detection baselines of Table II by table name: defaults, and a maker given checked options and the cell's seed. */
@@ -10,6 +11,11 @@ const DEEP_BASELINES = {
     description: 'AEVB (Nedelkoski et al. CCGrid 2019): one VAE per microservice over its response-time series, dynamic error threshold (baselines/aevb/)',
     defaults: AEVB_DEFAULTS,
     make: (o: Record<string, unknown>) => new AevbDetector(o),
+  },
+  omnianomaly: {
+    description: 'OmniAnomaly (Su et al. KDD 2019): stochastic recurrent VAE with planar flow over the time-ordered microservice response times, POT threshold (baselines/omnianomaly/)',
+    defaults: OMNI_DEFAULTS,
+    make: (o: Record<string, unknown>) => new OmniAnomalyDetector(o),
   },
 } as const;
 
