@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../src/util/random.ts';
-import { treeTrace, withNode, type CallNode } from '../shared/test-traces.ts';
+import { smallServiceStream, smallServiceVariant } from '../shared/test-traces.ts';
 import { AevbDetector } from './aevb.ts';
 import { DynamicThreshold, tolerate } from './dynamic-threshold.ts';
 
-/** front -> auth, then orders -> db; every third trace also calls a cache (so the cache's series has gaps). */
-const base: CallNode = { svc: 'front', self: 2, sd: 0.2, children: [{ svc: 'auth', self: 3, sd: 0.3 }, { svc: 'orders', self: 5, sd: 0.5, children: [{ svc: 'db', self: 4, sd: 0.4 }] }] };
-const withCache: CallNode = { ...base, children: [...base.children!, { svc: 'cache', self: 1, sd: 0.1 }] };
-
-function stream(prefix: string, n: number, seed: number, t0: number, slow: Set<number> = new Set()) {
-  const rng = new Random(seed);
-  return Array.from({ length: n }, (_, i) => {
-    let root = i % 3 === 0 ? withCache : base;
-    if (slow.has(i)) root = withNode(root, 'db', (d) => ({ ...d, self: 40 }));
-    return treeTrace(`${prefix}${i}`, root, rng, t0 + i * 100);
-  });
-}
+const stream = smallServiceStream;
 
 const small = { window: 4, hidden: [16, 8], zDim: 2, epochs: 15, batchSize: 32, minPoints: 50, patience: 5 };
 
@@ -49,8 +37,8 @@ describe('AEVB', () => {
     const det = new AevbDetector({ ...small, minPoints: 150, epochs: 2, unseen: 'anomalous' });
     await det.fit({ traces: train });
     expect(det.summary.find((s) => s.microservice === 'cache')?.model).toBe('sigma'); // 134 points
-    const odd = treeTrace('odd', withNode(base, 'auth', (a) => ({ ...a, svc: 'auth-v2' })), undefined, 200_000);
-    const slowCache = treeTrace('slow-cache', withNode(withCache, 'cache', (c) => ({ ...c, self: 30 })), undefined, 200_100);
+    const odd = smallServiceVariant('odd', 'auth', (a) => ({ ...a, svc: 'auth-v2' }), 200_000);
+    const slowCache = smallServiceVariant('slow-cache', 'cache', (c) => ({ ...c, self: 30 }), 200_100);
     const types = await det.anomalyTypes({ traces: [odd, slowCache] });
     expect(types).toEqual(['path', 'rt']);
     expect(det.detects).toEqual(['rt', 'path']);

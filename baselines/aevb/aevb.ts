@@ -3,7 +3,7 @@ import type { AnomalyType, DetectorInput } from '../../src/contracts/dataset.ts'
 import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
 import { traceKey } from '../../src/detector/analysis.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
-import { train, type TrainReport } from '../../src/model/trainer.ts';
+import { trainParams, type TrainReport } from '../../src/model/trainer.ts';
 import { DEFAULT_TRAIN } from '../../src/model/train-options.ts';
 import { FlowVae } from '../../src/model/vae.ts';
 import type { Trace } from '../../src/trace/trace.ts';
@@ -132,6 +132,8 @@ export class AevbDetector implements Detector {
   private cache = new WeakMap<Trace[], Verdicts>();
   /** Per microservice: its model and training, after fit. */
   summary: AevbSummary[] = [];
+  /** Windows that went through training steps, over all microservices and epochs. */
+  trainedSamples = 0;
 
   constructor(options: Partial<AevbOptions> = {}) {
     this.options = { ...AEVB_DEFAULTS, ...options };
@@ -155,6 +157,7 @@ export class AevbDetector implements Detector {
     const moments = new GroupMoments();
     this.parts = [];
     this.summary = [];
+    this.trainedSamples = 0;
     for (let j = 0; j < series.length; j++) {
       const name = this.index.keys[j];
       const s = series[j];
@@ -169,6 +172,7 @@ export class AevbDetector implements Detector {
       const part = await this.fitVae(traces, s, name, forward);
       this.parts.push(part);
       this.summary.push({ microservice: name, model: 'vae', points, epochs: part.report.epochs, trainSeconds: part.report.trainSeconds });
+      this.trainedSamples += Math.round(part.report.samplesPerSecond * part.report.trainSeconds);
     }
     this.bands = moments.bands(DEFAULT_SIGMA, series.length);
     this.cache = new WeakMap();
@@ -203,13 +207,7 @@ export class AevbDetector implements Detector {
     const seed = traceKey(`${o.seed}:${name}`);
     const model = new FlowVae(this.vaeConfig());
     const trainOpts = { ...DEFAULT_TRAIN, maxEpochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, patience: o.patience, validEvery: 1, validSamples: 1, workers: 1, seed };
-    const { engine, report } = await train(model, rows.subarray(0, nTrain * w), rows.subarray(nTrain * w), trainOpts, hooks);
-    let params: Float32Array;
-    try {
-      params = await engine.params();
-    } finally {
-      await engine.close();
-    }
+    const { params, report } = await trainParams(model, rows.subarray(0, nTrain * w), rows.subarray(nTrain * w), trainOpts, hooks);
     // the error statistics come from the validation windows (the last training windows when there are none)
     const from = nValid > 0 ? nTrain : Math.max(0, nTrain - o.history);
     const keys = this.keysOf(traces, s.rows, ends.slice(from), name);

@@ -4,14 +4,14 @@ import { buildFlow } from '../../src/model/flows/build.ts';
 import type { FlowLayer } from '../../src/model/flows/flow.ts';
 import { HALF_LOG_2PI, gaussianLogDensity } from '../../src/model/gaussian.ts';
 import { declareGru, gruSequence, initGru } from '../../src/model/gru.ts';
-import { LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
+import { l2Penalty, LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
 import type { SgvbModel } from '../../src/model/sgvb-model.ts';
 import type { Random } from '../../src/util/random.ts';
 import { priorLogDensity, type PriorKind } from './lgssm-prior.ts';
 
-/** The shape of OmniAnomaly's network; official defaults in brackets (spec 8.1). */
+/** The shape of OmniAnomaly's network; official defaults in brackets (spec 8.1), ours in OMNI_DEFAULTS. */
 export interface OmniConfig {
-  /** T: time steps per window [100]. */
+  /** T: time steps (traces) per window [100]. */
   window: number;
   /** M: features per time step. */
   features: number;
@@ -159,13 +159,9 @@ export class OmniModel implements SgvbModel {
     return tf.sub(tf.add(logPx, logPz), logQ) as tf.Tensor1D;
   }
 
-  penalty(p: Tensors): tf.Scalar {
-    const terms = this.layout.specs.filter((s) => s.decay).map((s) => tf.sum(tf.square(p[s.name])));
-    return tf.mul(tf.addN(terms), 0.5 * this.spec.l2) as tf.Scalar;
-  }
-
+  /** -mean ELBO over the batch + L2 on the dense kernels. */
   loss(p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D): tf.Scalar {
-    return tf.add(tf.neg(tf.mean(this.elbo(p, x, eps))), this.penalty(p)) as tf.Scalar;
+    return tf.add(tf.neg(tf.mean(this.elbo(p, x, eps))), l2Penalty(this.layout, p, this.spec.l2)) as tf.Scalar;
   }
 
   logWeights(p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor2D {

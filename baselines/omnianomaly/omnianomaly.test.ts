@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/util/random.ts';
-import { treeTrace, withNode, type CallNode } from '../shared/test-traces.ts';
+import { smallServiceStream } from '../shared/test-traces.ts';
 import { OmniAnomalyDetector } from './omnianomaly.ts';
 
-/** front -> auth, then orders -> db; every third trace also calls a cache (missing points in the other two). */
-const base: CallNode = { svc: 'front', self: 2, sd: 0.2, children: [{ svc: 'auth', self: 3, sd: 0.3 }, { svc: 'orders', self: 5, sd: 0.5, children: [{ svc: 'db', self: 4, sd: 0.4 }] }] };
-const withCache: CallNode = { ...base, children: [...base.children!, { svc: 'cache', self: 1, sd: 0.1 }] };
-
-function stream(prefix: string, n: number, seed: number, t0: number, slow: Set<number> = new Set()) {
-  const rng = new Random(seed);
-  return Array.from({ length: n }, (_, i) => {
-    let root = i % 3 === 0 ? withCache : base;
-    if (slow.has(i)) root = withNode(root, 'db', (d) => ({ ...d, self: 40 }));
-    return treeTrace(`${prefix}${i}`, root, rng, t0 + i * 100);
-  });
-}
+const stream = smallServiceStream;
 
 const tiny = { window: 5, rnnHidden: 16, denseDim: 16, flowLength: 2, epochs: 6, batchSize: 32, patience: 6, potLevel: 0.05 };
 

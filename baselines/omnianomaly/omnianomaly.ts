@@ -5,30 +5,22 @@ import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
 import { potThreshold, type GpdMethod, type PotThreshold } from '../../src/decision/pot.ts';
 import { traceKey } from '../../src/detector/analysis.ts';
 import { scoreNoiseInto } from '../../src/model/noise.ts';
-import { train, type TrainReport } from '../../src/model/trainer.ts';
+import { trainParams, type TrainReport } from '../../src/model/trainer.ts';
 import { DEFAULT_TRAIN } from '../../src/model/train-options.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { windowsEndingAt, type Combine, type FillRule, type MicroserviceKey } from '../shared/rt-series.ts';
 import { OmniInput, type Dimensions, type Series } from './input.ts';
-import type { PriorKind } from './lgssm-prior.ts';
 import { OmniModel, type OmniConfig } from './model.ts';
 
-/** Every OmniAnomaly option; official defaults (spec 8.1) in the comments where ours differ for CPU training. */
-export interface OmniOptions {
+/**
+ * Every OmniAnomaly option: the network's shape (OmniConfig, less what the data decides) and the rest; official
+ * defaults (spec 8.1) in the comments where ours differ for CPU training.
+ */
+export interface OmniOptions extends Omit<OmniConfig, 'features' | 'stdEpsilon'> {
   dimensions: Dimensions;
   key: MicroserviceKey;
   combine: Combine;
   fill: FillRule;
-  /** T, traces per window (official 100). */
-  window: number;
-  latent: number;
-  /** GRU width (official 500). */
-  rnnHidden: number;
-  /** Dense width (official 500). */
-  denseDim: number;
-  flowLength: number;
-  denseActivation: 'linear' | 'leaky';
-  prior: PriorKind;
   /** Epochs at most (official 10). */
   epochs: number;
   /** Windows per step (official 50). */
@@ -36,7 +28,6 @@ export interface OmniOptions {
   learningRate: number;
   /** The learning rate is halved every this many epochs (official 40). */
   lrDecayEvery: number;
-  l2: number;
   clipNorm: number;
   /** The last share of the training series' windows, for early stopping (official 0.3). */
   validFraction: number;
@@ -147,13 +138,7 @@ export class OmniAnomalyDetector implements Detector {
     const model = new OmniModel(this.spec(series.width));
     const D = model.config.inputDim;
     const trainOpts = { ...DEFAULT_TRAIN, maxEpochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, lrDecayEvery: o.lrDecayEvery, clipNorm: o.clipNorm, patience: o.patience, validEvery: 1, validSamples: 1, workers: 1, seed: o.seed };
-    const { engine, report } = await train(model, rows.subarray(0, nTrain * D), rows.subarray(nTrain * D), trainOpts, hooks);
-    let params: Float32Array;
-    try {
-      params = await engine.params();
-    } finally {
-      await engine.close();
-    }
+    const { params, report } = await trainParams(model, rows.subarray(0, nTrain * D), rows.subarray(nTrain * D), trainOpts, hooks);
     // POT over the scores of every training window (official: the whole training series)
     const ids = inputIds(data);
     const keys = Uint32Array.from(ends, (k) => traceKey(ids[series.order[k]]));

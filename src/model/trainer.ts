@@ -34,6 +34,16 @@ export async function openEngine(model: SgvbModel, flat: Float32Array, train: Fl
   return new LocalEngine(model, flat, train, { batchSize: opts.batchSize, seed: opts.seed, adam });
 }
 
+/** Trains (as `train`) and returns the best parameters with the report, the engine closed. */
+export async function trainParams(model: SgvbModel, trainRows: Float32Array, validRows: Float32Array, opts: TrainOptions, hooks?: FitHooks): Promise<{ params: Float32Array; report: TrainReport }> {
+  const { engine, report } = await train(model, trainRows, validRows, opts, hooks);
+  try {
+    return { params: await engine.params(), report };
+  } finally {
+    await engine.close();
+  }
+}
+
 /**
  * SGVB training (paper sec. III-C, Eq. 2) with the reference code's schedule: Adam, the learning rate halved
  * every 100 epochs, per-parameter gradient clipping, the validation NLL every few epochs, and early stopping
