@@ -1,6 +1,6 @@
-import { useBackend, type BackendChoice } from '../../src/backend/backend.ts';
+import { BACKEND_CHOICES, useBackend, type BackendChoice } from '../../src/backend/backend.ts';
 import type { AnomalyType, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
+import type { Detector, FitHooks, ProgressEvent } from '../../src/contracts/detector.ts';
 import { traceKey } from '../../src/detector/analysis.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
 import { trainParams, type TrainReport } from '../../src/model/trainer.ts';
@@ -8,12 +8,13 @@ import { DEFAULT_TRAIN } from '../../src/model/train-options.ts';
 import { FlowVae } from '../../src/model/vae.ts';
 import type { Trace } from '../../src/trace/trace.ts';
 import { InputError } from '../../src/util/errors.ts';
-import { fillGaps, windowsEndingAt, type Combine, type MicroserviceKey } from '../shared/rt-series.ts';
+import { checkChoice } from '../shared/options.ts';
+import { COMBINES, fillGaps, MICROSERVICE_KEYS, windowsEndingAt, type Combine, type MicroserviceKey } from '../shared/rt-series.ts';
 import { DEFAULT_SIGMA, GroupIndex, GroupMoments, type Bands } from '../shared/three-sigma.ts';
 import { requireTraces } from '../shared/trace-detector.ts';
 import { DynamicThreshold, tolerate } from './dynamic-threshold.ts';
 import { lastPointErrors } from './reconstruction.ts';
-import { microserviceSeries, type PointSeries, type TimeAxis } from './series.ts';
+import { microserviceSeries, TIME_AXES, type PointSeries, type TimeAxis } from './series.ts';
 
 /** Every AEVB option with its default; [I] choices of spec sec. 6 are marked there. */
 export interface AevbOptions {
@@ -139,6 +140,8 @@ export class AevbDetector implements Detector {
     this.options = { ...AEVB_DEFAULTS, ...options };
     const o = this.options;
     if (!(o.window >= 1 && Number.isInteger(o.window))) throw new InputError({}, `aevb: window must be a positive integer, not ${o.window}`);
+    const choices: [keyof AevbOptions, readonly string[]][] = [['key', MICROSERVICE_KEYS], ['axis', TIME_AXES], ['fill', ['zero', 'previous', 'mean']], ['combine', COMBINES], ['unseen', ['ignore', 'anomalous']], ['backend', BACKEND_CHOICES]];
+    for (const [k, allowed] of choices) checkChoice('aevb', k, o[k], allowed);
     if (o.axis === 'span' && o.fill !== AEVB_DEFAULTS.fill) throw new InputError({}, 'aevb: fill applies to axis "trace" only (axis "span" has no missing points)');
     tolerate([], o.toleranceP, o.toleranceQ);
   }
@@ -168,7 +171,7 @@ export class AevbDetector implements Detector {
         this.summary.push({ microservice: name, model: 'sigma', points });
         continue;
       }
-      const forward = hooks?.progress ? { progress: (e: Parameters<NonNullable<FitHooks['progress']>>[0]) => hooks.progress!({ ...e, phase: `train ${j + 1}/${series.length}` }) } : undefined;
+      const forward = hooks?.progress ? { progress: (e: ProgressEvent) => hooks.progress!({ ...e, phase: `train ${j + 1}/${series.length}` }) } : undefined;
       const part = await this.fitVae(traces, s, name, forward);
       this.parts.push(part);
       this.summary.push({ microservice: name, model: 'vae', points, epochs: part.report.epochs, trainSeconds: part.report.trainSeconds });

@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { useBackend, type BackendChoice } from '../../src/backend/backend.ts';
+import { BACKEND_CHOICES, useBackend, type BackendChoice } from '../../src/backend/backend.ts';
 import { inputIds, type AnomalyType, type DetectorInput } from '../../src/contracts/dataset.ts';
 import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
-import { potThreshold, type GpdMethod, type PotThreshold } from '../../src/decision/pot.ts';
+import { GPD_METHODS, potThreshold, type GpdMethod, type PotThreshold } from '../../src/decision/pot.ts';
 import { traceKey } from '../../src/detector/analysis.ts';
 import { scoreNoiseInto } from '../../src/model/noise.ts';
 import { trainParams, type TrainReport } from '../../src/model/trainer.ts';
 import { DEFAULT_TRAIN } from '../../src/model/train-options.ts';
 import { InputError } from '../../src/util/errors.ts';
-import { windowsEndingAt, type Combine, type FillRule, type MicroserviceKey } from '../shared/rt-series.ts';
-import { OmniInput, type Dimensions, type Series } from './input.ts';
+import { checkChoice } from '../shared/options.ts';
+import { COMBINES, FILL_RULES, MICROSERVICE_KEYS, windowsEndingAt, type Combine, type FillRule, type MicroserviceKey } from '../shared/rt-series.ts';
+import { DIMENSIONS, OmniInput, type Dimensions, type Series } from './input.ts';
+import { PRIORS } from './lgssm-prior.ts';
 import { OmniModel, type OmniConfig } from './model.ts';
 
 /**
@@ -106,6 +108,8 @@ export class OmniAnomalyDetector implements Detector {
     const o = this.options;
     if (!(Number.isInteger(o.window) && o.window >= 1)) throw new InputError({}, `omnianomaly: window must be a positive integer, not ${o.window}`);
     if (!(Number.isInteger(o.scoreSamples) && o.scoreSamples >= 1)) throw new InputError({}, `omnianomaly: scoreSamples must be a positive integer, not ${o.scoreSamples}`);
+    const choices: [keyof OmniOptions, readonly string[]][] = [['dimensions', DIMENSIONS], ['key', MICROSERVICE_KEYS], ['combine', COMBINES], ['fill', FILL_RULES], ['denseActivation', ['linear', 'leaky']], ['prior', PRIORS], ['potMethod', GPD_METHODS], ['backend', BACKEND_CHOICES]];
+    for (const [k, allowed] of choices) checkChoice('omnianomaly', k, o[k], allowed);
     this.input = new OmniInput(o);
   }
 
