@@ -12,3 +12,8 @@ export function checkOptions(name: string, defaults: object, options: Record<str
     if (Array.isArray(want) ? !Array.isArray(v) : typeof v !== typeof want) throw new InputError({}, `${name}: option "${k}" must be ${Array.isArray(want) ? 'an array' : `a ${typeof want}`}`);
   }
 }
+
+/** A string option must be one of `choices` (an InputError naming them otherwise). */
+export function checkChoice(name: string, option: string, value: unknown, choices: readonly string[]): void {
+  if (!choices.includes(value as string)) throw new InputError({}, `${name}: option "${option}" must be one of ${choices.map((c) => `"${c}"`).join(', ')}, not ${JSON.stringify(value)}`);
+}

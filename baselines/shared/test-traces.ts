@@ -61,3 +61,25 @@ export function withNode(root: CallNode, svc: string, change: (n: CallNode) => C
   if (out === null) throw new Error('cannot remove the root');
   return out;
 }
+
+const SMALL: CallNode = { svc: 'front', self: 2, sd: 0.2, children: [{ svc: 'auth', self: 3, sd: 0.3 }, { svc: 'orders', self: 5, sd: 0.5, children: [{ svc: 'db', self: 4, sd: 0.4 }] }] };
+const SMALL_WITH_CACHE: CallNode = { ...SMALL, children: [...SMALL.children!, { svc: 'cache', self: 1, sd: 0.1 }] };
+
+/**
+ * A small service as a stream, for the time-series baselines (AEVB, OmniAnomaly): front -> auth, then
+ * orders -> db; every third trace also calls a cache, so the other traces are missing points of its series.
+ * One trace every 100 ms from `t0`; in the traces numbered in `slow`, db takes 40 ms instead of 4 (+- 0.4).
+ */
+export function smallServiceStream(prefix: string, n: number, seed: number, t0: number, slow: ReadonlySet<number> = new Set()): Trace[] {
+  const rng = new Random(seed);
+  return Array.from({ length: n }, (_, i) => {
+    let root = i % 3 === 0 ? SMALL_WITH_CACHE : SMALL;
+    if (slow.has(i)) root = withNode(root, 'db', (d) => ({ ...d, self: 40 }));
+    return treeTrace(`${prefix}${i}`, root, rng, t0 + i * 100);
+  });
+}
+
+/** One trace of the small service (with its cache call) with one node changed, starting at `start`. */
+export function smallServiceVariant(id: string, svc: string, change: (n: CallNode) => CallNode | null, start: number): Trace {
+  return treeTrace(id, withNode(SMALL_WITH_CACHE, svc, change), undefined, start);
+}

@@ -1,4 +1,5 @@
 import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
+import { activeBackend, createDeepBaseline, DEEP_BASELINE_NAMES, deepBaselineDescription } from '../../baselines/deep-registry.ts';
 import { BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
 import { releasedTrainTicketDataset, serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
 import { gmmDetector } from '../../baselines/gmm/detector.ts';
@@ -67,6 +68,16 @@ export const densityMethods: MethodEntry[] = [
   },
 ];
 
+/** The neural detection baselines of Table II (baselines/deep-registry.ts): seeded by the cell's seed, on the tfjs backend of their `backend` option. */
+export const deepDetectionBaselines: MethodEntry[] = DEEP_BASELINE_NAMES.map((name) => ({
+  kind: 'detection',
+  name,
+  description: deepBaselineDescription(name),
+  version: '1',
+  create: ({ seed, options }) => createDeepBaseline(name, options, seed),
+  backend: activeBackend,
+}));
+
 /** The root-cause localisers of Table IV (kind 'localization'): traceanomaly-rca, monitorrank, rcsf, mepfl. */
 export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => ({
   kind: 'localization',
@@ -89,6 +100,7 @@ export function builtinRegistry(): Registry {
   for (const m of demoMethods) r.addMethod(m);
   for (const m of detectionBaselines) r.addMethod(m);
   for (const m of densityMethods) r.addMethod(m);
+  for (const m of deepDetectionBaselines) r.addMethod(m);
   for (const m of localizationMethods) r.addMethod(m);
   return r;
 }

@@ -6,7 +6,7 @@ import { stepNoise } from './noise.ts';
 import type { Tensors } from './params.ts';
 import { scoreRows, type ScoreOptions } from './score.ts';
 import type { AdamSettings } from './train-options.ts';
-import type { FlowVae } from './vae.ts';
+import type { SgvbModel } from './sgvb-model.ts';
 
 /**
  * Training and scoring in the calling thread, on whatever tfjs backend is active. Parameters and Adam's
@@ -21,7 +21,7 @@ export class LocalEngine implements TrainEngine {
   private steps = 0;
 
   constructor(
-    private readonly model: FlowVae,
+    private readonly model: SgvbModel,
     flat: Float32Array,
     private readonly train: Float32Array,
     private readonly opts: { batchSize: number; seed: number; adam: AdamSettings },

@@ -73,6 +73,12 @@ export class ParamLayout {
   }
 }
 
+/** L2 penalty on the parameters marked `decay`: l2 * sum(w^2) / 2 (TensorFlow's l2_loss). */
+export function l2Penalty(layout: ParamLayout, p: Tensors, l2: number): tf.Scalar {
+  const terms = layout.specs.filter((s) => s.decay).map((s) => tf.sum(tf.square(p[s.name])));
+  return tf.mul(tf.addN(terms), 0.5 * l2) as tf.Scalar;
+}
+
 /** Glorot normal as TensorFlow draws it: a normal truncated at 2 std, scaled so the variance is 2 / (fan_in + fan_out). */
 export function glorotNormal(out: Float32Array, shape: number[], rng: Random): void {
   const fanIn = shape.length > 1 ? shape[0] : 1;

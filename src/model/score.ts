@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Tensors } from './params.ts';
 import { scoreNoiseInto } from './noise.ts';
-import type { FlowVae } from './vae.ts';
+import type { SgvbModel } from './sgvb-model.ts';
 
 export interface ScoreOptions {
   /** L_z, importance samples per row (500). */
@@ -26,7 +26,7 @@ export interface ScoreResult {
  * Scores `n` rows of `x` (row-major, inputDim wide): log p(x) = log (1/L) sum_l w_l with log-sum-exp, and the
  * ELBO. Calls `onChunk(rowsDone)` after each chunk.
  */
-export function scoreRows(model: FlowVae, p: Tensors, x: Float32Array, n: number, opts: ScoreOptions, onChunk?: (done: number) => void): ScoreResult {
+export function scoreRows(model: SgvbModel, p: Tensors, x: Float32Array, n: number, opts: ScoreOptions, onChunk?: (done: number) => void): ScoreResult {
   const D = model.config.inputDim;
   const Z = model.config.zDim;
   const L = opts.samples;

@@ -7,7 +7,8 @@ import { LocalEngine } from './local-engine.ts';
 import { initNoise } from './noise.ts';
 import { WorkerEngine } from './parallel/worker-engine.ts';
 import { ADAM, type TrainOptions } from './train-options.ts';
-import type { FlowVae } from './vae.ts';
+import type { SgvbModel } from './sgvb-model.ts';
+import { FlowVae } from './vae.ts';
 
 export interface TrainReport {
   epochs: number;
@@ -21,13 +22,26 @@ export interface TrainReport {
   stoppedEarly: boolean;
 }
 
-/** The engine for the active backend: worker threads on wasm when more than one is asked for, else this thread. */
-export async function openEngine(model: FlowVae, flat: Float32Array, train: Float32Array, opts: TrainOptions): Promise<TrainEngine> {
+/**
+ * The engine for the active backend: worker threads on wasm when more than one is asked for (the flow-VAE,
+ * which the workers rebuild from its config), else this thread.
+ */
+export async function openEngine(model: SgvbModel, flat: Float32Array, train: Float32Array, opts: TrainOptions): Promise<TrainEngine> {
   const adam = { ...ADAM, clipNorm: opts.clipNorm };
-  if (tf.getBackend() === 'wasm' && opts.workers > 1) {
+  if (tf.getBackend() === 'wasm' && opts.workers > 1 && model instanceof FlowVae) {
     return WorkerEngine.start(model.config, flat, train, { workers: opts.workers, backend: 'wasm', batchSize: opts.batchSize, seed: opts.seed, adam });
   }
   return new LocalEngine(model, flat, train, { batchSize: opts.batchSize, seed: opts.seed, adam });
+}
+
+/** Trains (as `train`) and returns the best parameters with the report, the engine closed. */
+export async function trainParams(model: SgvbModel, trainRows: Float32Array, validRows: Float32Array, opts: TrainOptions, hooks?: FitHooks): Promise<{ params: Float32Array; report: TrainReport }> {
+  const { engine, report } = await train(model, trainRows, validRows, opts, hooks);
+  try {
+    return { params: await engine.params(), report };
+  } finally {
+    await engine.close();
+  }
 }
 
 /**
@@ -37,7 +51,7 @@ export async function openEngine(model: FlowVae, flat: Float32Array, train: Floa
  * open with the best weights, so the caller can score with it, and a report.
  */
 export async function train(
-  model: FlowVae,
+  model: SgvbModel,
   trainRows: Float32Array,
   validRows: Float32Array,
   opts: TrainOptions,

@@ -5,7 +5,7 @@ import { dense, softplus } from './dense.ts';
 import { buildFlow } from './flows/build.ts';
 import type { FlowLayer } from './flows/flow.ts';
 import { HALF_LOG_2PI, gaussianLogDensity, standardNormalLogDensity } from './gaussian.ts';
-import { LayoutBuilder, ParamLayout, type Tensors } from './params.ts';
+import { l2Penalty, LayoutBuilder, ParamLayout, type Tensors } from './params.ts';
 
 /** Parameters of a Gaussian net: hidden layers (L2-regularised kernels), then mean and std heads. */
 function declareGaussianNet(b: LayoutBuilder, net: string, inputDim: number, hidden: number[], outDim: number): void {
@@ -135,8 +135,7 @@ export class FlowVae {
 
   /** L2 penalty on the hidden kernels: l2 * sum(w^2) / 2 (TensorFlow's l2_loss). */
   penalty(p: Tensors): tf.Scalar {
-    const terms = this.layout.specs.filter((s) => s.decay).map((s) => tf.sum(tf.square(p[s.name])));
-    return tf.mul(tf.addN(terms), 0.5 * this.config.l2) as tf.Scalar;
+    return l2Penalty(this.layout, p, this.config.l2);
   }
 
   /** The SGVB training loss (Eq. 2): -mean ELBO over the batch plus the L2 penalty. */
