@@ -3,6 +3,9 @@ import { activeBackend, createDeepBaseline, DEEP_BASELINE_NAMES, deepBaselineDes
 import { BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
 import { releasedTrainTicketDataset, serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
 import { gmmDetector } from '../../baselines/gmm/detector.ts';
+import { checkOptions } from '../../baselines/shared/options.ts';
+import { TraceAnomalyDetector, vanillaVae } from '../detector/traceanomaly-detector.ts';
+import { DEFAULT_OPTIONS } from '../detector/options.ts';
 import { kdeDetector } from '../../baselines/kde/detector.ts';
 import { canonicalJson } from './cell-key.ts';
 import { tinyService } from './demo/tiny-service.ts';
@@ -49,6 +52,32 @@ export const detectionBaselines: MethodEntry[] = BASELINE_NAMES.map((name) => ({
   version: '1',
   create: ({ options }) => createBaseline(name, options),
 }));
+
+/** TraceAnomaly itself and, as in Table VI, the same detector with no posterior flow (the vanilla VAE). */
+export const traceAnomalyMethods: MethodEntry[] = [
+  {
+    kind: 'detection',
+    name: 'traceanomaly',
+    description: 'TraceAnomaly (sec. III): flow-VAE over normalised STVs, log p(x) by importance sampling, KDE p-value, unseen call paths',
+    version: '1',
+    create: ({ seed, options }) => {
+      checkOptions('traceanomaly', DEFAULT_OPTIONS, options);
+      return new TraceAnomalyDetector({ ...options, seed });
+    },
+    backend: activeBackend,
+  },
+  {
+    kind: 'detection',
+    name: 'vae',
+    description: 'TraceAnomaly with a vanilla VAE (Table VI): the same detector with posterior flow length K = 0',
+    version: '1',
+    create: ({ seed, options }) => {
+      checkOptions('vae', DEFAULT_OPTIONS, options);
+      return vanillaVae({ ...options, seed });
+    },
+    backend: activeBackend,
+  },
+];
 
 /** TraceAnomaly with another density model in place of the flow-VAE (Table VI): GMM and multivariate KDE. */
 export const densityMethods: MethodEntry[] = [
@@ -99,6 +128,7 @@ export function builtinRegistry(): Registry {
   r.addDataset(releasedTrainTicketDataset);
   for (const m of demoMethods) r.addMethod(m);
   for (const m of detectionBaselines) r.addMethod(m);
+  for (const m of traceAnomalyMethods) r.addMethod(m);
   for (const m of densityMethods) r.addMethod(m);
   for (const m of deepDetectionBaselines) r.addMethod(m);
   for (const m of localizationMethods) r.addMethod(m);
