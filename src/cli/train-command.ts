@@ -85,6 +85,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   try {
     await detector.fit(input, {
       progress: (e) => {
+        if (e.phase === 'validate') return bar.update(done, `epoch ${e.metrics?.epoch}, validating ${e.done}/${e.total}`);
         done = e.done;
         const m = e.metrics ?? {};
         bar.update(e.done, [`epoch ${m.epoch}`, `loss ${m.loss?.toFixed(2)}`, m.validNll !== undefined ? `valid NLL ${m.validNll.toFixed(2)}` : ''].filter(Boolean).join(', '));

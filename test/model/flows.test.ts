@@ -8,6 +8,7 @@ import type { FlowLayer } from '../../src/model/flows/flow.ts';
 import { InvertibleDense } from '../../src/model/flows/invertible-dense.ts';
 import { PlanarFlow } from '../../src/model/flows/planar.ts';
 import { LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
+import { joinColumns, takeColumns } from '../../src/model/columns.ts';
 import { Random } from '../../src/util/random.ts';
 
 await useBackend('cpu');
@@ -103,5 +104,25 @@ describe('ActNorm data-dependent initialisation', () => {
     const { mean, variance } = tf.moments(y, 0);
     for (const m of mean.arraySync() as number[]) expect(Math.abs(m)).toBeLessThan(1e-4);
     for (const v of variance.arraySync() as number[]) expect(v).toBeCloseTo(1, 4);
+  });
+});
+
+describe('column slices and joins', () => {
+  it('give the same values and gradients by tf.slice / tf.concat and by 0/1 matrix products', () => {
+    const r = new Random(3);
+    const x = tf.tensor2d(Array.from({ length: 7 * 5 }, () => r.normal()), [7, 5]);
+    const ws = Array.from({ length: 7 }, () => Array.from({ length: 5 }, () => r.normal()));
+    const w = tf.tensor2d(ws);
+    const xs = x.arraySync() as number[][];
+    for (const many of [false, true]) {
+      const swap = (a: tf.Tensor2D) => joinColumns(takeColumns(a, 2, 3, many), takeColumns(a, 0, 2, many), many);
+      const v = swap(x).arraySync() as number[][];
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(swap(a as tf.Tensor2D), w)))(x).arraySync() as number[][];
+      for (let i = 0; i < 7; i++) {
+        expect(v[i]).toEqual([xs[i][2], xs[i][3], xs[i][4], xs[i][0], xs[i][1]]);
+        // column j of x lands in column (j + 3) % 5 of the result
+        for (let j = 0; j < 5; j++) expect(g[i][j]).toBeCloseTo(ws[i][(j + 3) % 5], 6);
+      }
+    }
   });
 });
