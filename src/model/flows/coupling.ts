@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { joinColumns, MANY_ROWS, takeColumns } from '../columns.ts';
-import { dense, leakyRelu, softplus } from '../dense.ts';
+import { columnSums, dense, leakyRelu, softplus } from '../dense.ts';
 import type { LayoutBuilder, Tensors } from '../params.ts';
 import type { FlowLayer } from './flow.ts';
 
@@ -101,11 +101,11 @@ export class AffineCoupling implements FlowLayer {
           return [
             tf.concat([dz1, dshift], 1),
             tf.matMul(tf.transpose(sz1), da),
-            tf.sum(da, 0),
+            columnSums(da),
             tf.slice(dw, [0, 0], [-1, n2]),
-            tf.sum(dshift, 0),
+            columnSums(dshift),
             tf.slice(dw, [0, n2], [-1, n2]),
-            tf.sum(dpre, 0),
+            columnSums(dpre),
           ];
         },
       };
