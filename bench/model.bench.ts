@@ -1,6 +1,7 @@
 // npm run bench:model -- training samples/s and scoring traces/s of the flow-VAE at paper size
 // (D = 482, K = 10 RealNVP blocks, batch 256, L_z = 500), and the GFLOP/s they amount to.
-// Options: --backend B (default auto), --workers N (default 2), --epochs N (timed training epochs, default 2).
+// Options: --backend B (default auto), --workers N (default 2), --epochs N (timed rounds, default 3), --traces N
+// (traces per scoring round, default 48). Each figure is the best round and the mean of the rounds.
 import { parseArgs } from 'node:util';
 import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../src/model/config.ts';
@@ -8,6 +9,8 @@ import { openEngine } from '../src/model/trainer.ts';
 import { DEFAULT_TRAIN } from '../src/model/train-options.ts';
 import { FlowVae } from '../src/model/vae.ts';
 import { Random } from '../src/util/random.ts';
+
+const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 
 const { values: o } = parseArgs({ options: { backend: { type: 'string' }, workers: { type: 'string' }, epochs: { type: 'string' }, traces: { type: 'string' } } });
 const info = await useBackend((o.backend ?? 'auto') as BackendChoice);
@@ -46,20 +49,29 @@ console.log(`${describeBackend(info)}; engine: ${engine.description}`);
 try {
   const order = new Random(2).permutation(N);
   await engine.epoch(order.subarray(0, 256 * 4), 1e-3, 0); // warm-up
-  const epochs = Number(o.epochs ?? 2);
-  let t0 = performance.now();
-  for (let e = 0; e < epochs; e++) await engine.epoch(order, 1e-3, (e + 1) * 24);
-  const trainSec = (performance.now() - t0) / 1000;
-  const samplesPerSec = (epochs * N) / trainSec;
-  console.log(`training: ${Math.round(samplesPerSec).toLocaleString('en-US')} samples/s (batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(samplesPerSec * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products)`);
+  // timed rounds; the machine is shared, so the best round is the closest to what the code can do
+  const rounds = Number(o.epochs ?? 3);
+  const train: number[] = [];
+  for (let e = 0; e < rounds; e++) {
+    const t0 = performance.now();
+    await engine.epoch(order, 1e-3, (e + 1) * 24);
+    train.push(N / ((performance.now() - t0) / 1000));
+  }
+  const best = Math.max(...train);
+  const mean = train.reduce((a, b) => a + b, 0) / train.length;
+  console.log(`training: ${fmt(best)} samples/s best of ${rounds} rounds of ${N} (mean ${fmt(mean)}); batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(best * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products`);
 
-  const traces = Number(o.traces ?? 64);
+  const traces = Number(o.traces ?? 48);
   await engine.score(x.subarray(0, 4 * D), 4, { samples: L, seed: 1 }); // warm-up
-  t0 = performance.now();
-  await engine.score(x.subarray(0, traces * D), traces, { samples: L, seed: 1 });
-  const scoreSec = (performance.now() - t0) / 1000;
-  const tracesPerSec = traces / scoreSec;
-  console.log(`scoring: ${tracesPerSec.toFixed(1)} traces/s at L_z = ${L} (${(tracesPerSec * scoreFlopsPerTrace / 1e9).toFixed(1)} GFLOP/s in matrix products)`);
+  const score: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    await engine.score(x.subarray(r * traces * D, (r + 1) * traces * D), traces, { samples: L, seed: 1 });
+    score.push(traces / ((performance.now() - t0) / 1000));
+  }
+  const bestScore = Math.max(...score);
+  const meanScore = score.reduce((a, b) => a + b, 0) / score.length;
+  console.log(`scoring: ${bestScore.toFixed(1)} traces/s at L_z = ${L} best of ${rounds} rounds of ${traces} (mean ${meanScore.toFixed(1)}); ${(bestScore * scoreFlopsPerTrace / 1e9).toFixed(1)} GFLOP/s in matrix products`);
 } finally {
   await engine.close();
 }

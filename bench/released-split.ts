@@ -51,6 +51,7 @@ for (const seed of seeds) {
   let trained = 0;
   await det.fit(data.train, {
     progress: (e) => {
+      if (e.phase !== 'train') return;
       trained = e.done;
       trainBar.update(e.done, metricsText(e.metrics));
     },

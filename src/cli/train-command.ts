@@ -7,7 +7,6 @@ import { saveModel } from '../detector/model-folder.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from '../detector/options.ts';
 import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
 import { FLOW_KINDS } from '../model/flows/build.ts';
-import { InputError } from '../util/errors.ts';
 import { formatDuration, Progress } from '../util/progress.ts';
 import { oneOf, parseCommand, requireString, UsageError } from './args.ts';
 import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
@@ -82,18 +81,14 @@ export async function trainCommand(args: string[]): Promise<number> {
   const detector = new TraceAnomalyDetector({ ...options, backend: backend.name });
   const bar = new Progress('train', undefined, 'samples');
   let done = 0;
-  try {
-    await detector.fit(input, {
-      progress: (e) => {
-        done = e.done;
-        const m = e.metrics ?? {};
-        bar.update(e.done, [`epoch ${m.epoch}`, `loss ${m.loss?.toFixed(2)}`, m.validNll !== undefined ? `valid NLL ${m.validNll.toFixed(2)}` : ''].filter(Boolean).join(', '));
-      },
-    });
-  } catch (e) {
-    if (e instanceof Error && /too few training traces|no dimension is valid/.test(e.message)) throw new InputError({ file }, e.message);
-    throw e;
-  }
+  await detector.fit(input, {
+    progress: (e) => {
+      if (e.phase === 'validate') return bar.update(done, `epoch ${e.metrics?.epoch}, validating ${e.done}/${e.total}`);
+      done = e.done;
+      const m = e.metrics ?? {};
+      bar.update(e.done, [`epoch ${m.epoch}`, `loss ${m.loss?.toFixed(2)}`, m.validNll !== undefined ? `valid NLL ${m.validNll.toFixed(2)}` : ''].filter(Boolean).join(', '));
+    },
+  });
   const r = detector.model.report!;
   bar.done(done, `${r.epochs} epochs (best ${r.bestEpoch}, valid NLL ${r.bestValidNll.toFixed(2)}), ${r.engine}`);
   await saveModel(outDir, detector.model, detector.options, callPathListLines);

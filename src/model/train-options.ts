@@ -21,7 +21,7 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
-  maxEpochs: 200,
+  maxEpochs: 10,
   batchSize: 256,
   learningRate: 1e-3,
   lrDecayEvery: 100,

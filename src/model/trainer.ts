@@ -98,7 +98,9 @@ export async function train(
       await engine.epoch(order, lr, (epoch - 1) * stepsPerEpoch, (done) => void emit(before + done * B, false));
       const last = epoch === opts.maxEpochs;
       if (nValid > 0 && (epoch % opts.validEvery === 0 || last)) {
-        const r = await engine.score(validRows, nValid, { samples: opts.validSamples, seed: opts.seed });
+        const r = await engine.score(validRows, nValid, { samples: opts.validSamples, seed: opts.seed }, (done) =>
+          hooks?.progress?.({ phase: 'validate', done, total: nValid, metrics: { epoch } }),
+        );
         validNll = -r.logPx.reduce((a, b) => a + b, 0) / nValid;
         history.push([epoch, validNll]);
         if (validNll < best) {

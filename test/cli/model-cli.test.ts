@@ -91,3 +91,15 @@ describe('traceanomaly train / detect', () => {
     expect(r.stderr).toMatch(/model\.json/);
   });
 });
+
+describe('traceanomaly train on too little data', () => {
+  it('fails with exit code 1 and says why', () => {
+    const dir = tempDir();
+    const train = join(dir, 'train.csv');
+    writeFileSync(train, stvCsv(10, 1, 'normal'));
+    const r = cli('train', '--in', train, '--out', join(dir, 'm'), '--backend', 'cpu');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/too few training traces \(10/);
+    expect(existsSync(join(dir, 'm'))).toBe(false);
+  });
+});

@@ -4,10 +4,13 @@ import type { FlowLayer } from './flow.ts';
 
 /**
  * ActNorm (Kingma & Dhariwal, Glow): y = (z + bias) * exp(logScale), log det = sum(logScale). Initialised from
- * data so that the first batch comes out with zero mean and unit variance per dimension.
+ * data so that the first batch comes out with zero mean and unit variance per dimension. The map is one
+ * operation with its gradient written out (fewer recorded operations per training step).
  */
 export class ActNorm implements FlowLayer {
   readonly kind = 'actnorm';
+  private fn: ((z: tf.Tensor2D, bias: tf.Tensor, logScale: tf.Tensor) => tf.Tensor2D) | null = null;
+
   constructor(readonly prefix: string, readonly width: number, readonly varianceFloor = 1e-6) {}
 
   private get names() {
@@ -34,9 +37,28 @@ export class ActNorm implements FlowLayer {
     }
   }
 
+  private map() {
+    const body = (z: tf.Tensor2D, bias: tf.Tensor1D, logScale: tf.Tensor1D, save: tf.GradSaveFunc) => {
+      const scale = tf.exp(logScale);
+      const y = tf.mul(tf.add(z, bias), scale) as tf.Tensor2D;
+      save([scale, y]);
+      return {
+        value: y,
+        gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+          const [s, sy] = saved;
+          const dz = tf.mul(dy, s);
+          // dy/dbias = scale, dy/dlogScale = y
+          return [dz, tf.sum(dz, 0), tf.sum(tf.mul(dy, sy), 0)];
+        },
+      };
+    };
+    this.fn ??= tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (z: tf.Tensor2D, bias: tf.Tensor, logScale: tf.Tensor) => tf.Tensor2D;
+    return this.fn;
+  }
+
   forward(p: Tensors, z: tf.Tensor2D) {
     const ls = p[this.names.logScale];
-    return { y: tf.mul(tf.add(z, p[this.names.bias]), tf.exp(ls)) as tf.Tensor2D, logDet: tf.sum(ls) };
+    return { y: this.map()(z, p[this.names.bias], ls), logDet: tf.sum(ls) };
   }
 
   inverse(p: Tensors, y: tf.Tensor2D) {
