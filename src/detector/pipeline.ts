@@ -4,6 +4,7 @@ import { selectRows, type StvMatrix } from '../stv/matrix.ts';
 import { fitNormalisation, normalise } from '../stv/normalise.ts';
 import type { Whitelist } from '../stv/whitelist.ts';
 import { Random } from '../util/random.ts';
+import { InputError } from '../util/errors.ts';
 import { testMatrix, trainingMatrix, type InputSpace } from './prepare.ts';
 import type { PathDefinition } from '../callpaths/call-path-list.ts';
 import type { EdgeLabel } from '../callpaths/edges.ts';
@@ -32,12 +33,12 @@ export interface PreparedTraining {
 export function prepareTraining(data: DetectorInput, o: PipelineOptions): PreparedTraining {
   const { matrix, callPaths } = trainingMatrix(data, o);
   const norm = fitNormalisation(matrix);
-  if (norm.columns.length === 0) throw new Error('no dimension is valid in any training trace');
+  if (norm.columns.length === 0) throw new InputError({}, 'no dimension is valid in any training trace');
   const x = normalise(matrix, norm);
   const n = x.ids.length;
   const order = new Random(o.seed).fork(7).permutation(n);
   const nValid = n >= 20 ? Math.max(2, Math.round(n * o.validFraction)) : 0;
-  if (nValid < 2) throw new Error(`too few training traces (${n}) for a validation split and a KDE`);
+  if (nValid < 2) throw new InputError({}, `too few training traces (${n}; at least 20) for a validation split and a KDE`);
   const space: InputSpace = { width: matrix.width, norm, ...(matrix.dimensionIds ? { dimensionIds: matrix.dimensionIds } : {}), ...(callPaths ? { callPaths } : {}) };
   return { space, valid: selectRows(x, order.subarray(0, nValid)), train: selectRows(x, order.subarray(nValid)) };
 }

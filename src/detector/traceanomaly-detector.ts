@@ -6,14 +6,11 @@ import { DEFAULT_VAE, type VaeConfig } from '../model/config.ts';
 import type { TrainEngine } from '../model/engine.ts';
 import { openEngine, train, type TrainReport } from '../model/trainer.ts';
 import { FlowVae } from '../model/vae.ts';
-import { selectRows } from '../stv/matrix.ts';
-import { fitNormalisation, normalise } from '../stv/normalise.ts';
 import type { Whitelist } from '../stv/whitelist.ts';
-import { InputError } from '../util/errors.ts';
-import { Random } from '../util/random.ts';
 import { traceKey, type Analysis } from './analysis.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from './options.ts';
-import { testMatrix, trainingMatrix, type InputSpace } from './prepare.ts';
+import type { InputSpace } from './prepare.ts';
+import { anomalyScores, decideByPValue, prepareScoring, prepareTraining } from './pipeline.ts';
 
 /** Everything a fitted detector holds; saved and loaded as a model folder (model-folder.ts). */
 export interface FittedModel {
@@ -82,22 +79,13 @@ export class TraceAnomalyDetector implements Detector {
   async fit(data: DetectorInput, hooks?: FitHooks): Promise<void> {
     await this.backendReady();
     const o = this.options;
-    const { matrix, callPaths } = trainingMatrix(data, o);
-    const norm = fitNormalisation(matrix);
-    if (norm.columns.length === 0) throw new InputError({}, 'no dimension is valid in any training trace');
-    const x = normalise(matrix, norm);
-    const n = x.ids.length;
-    const order = new Random(o.seed).fork(7).permutation(n);
-    const nValid = n >= 20 ? Math.max(2, Math.round(n * o.validFraction)) : 0;
-    if (nValid < 2) throw new InputError({}, `too few training traces (${n}; at least 20) for a validation split and a KDE`);
-    const valid = selectRows(x, order.subarray(0, nValid));
-    const rest = selectRows(x, order.subarray(nValid));
-    const config = this.vaeConfig(norm.columns.length);
+    const { space, train: rest, valid } = prepareTraining(data, o);
+    const nValid = valid.ids.length;
+    const config = this.vaeConfig(space.norm.columns.length);
     const model = new FlowVae(config);
     const { engine, report } = await train(model, rest.values, valid.values, { ...o }, hooks);
     try {
       const r = await engine.score(valid.values, nValid, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(valid.ids, traceKey) });
-      const space: InputSpace = { width: matrix.width, norm, ...(matrix.dimensionIds ? { dimensionIds: matrix.dimensionIds } : {}), ...(callPaths ? { callPaths } : {}) };
       this.fitted = { config, params: await engine.params(), space, kde: new GaussianKde(r.logPx, o.bandwidth), report, backend: this.backendInfo!.name };
     } finally {
       await engine.close();
@@ -109,11 +97,8 @@ export class TraceAnomalyDetector implements Detector {
     const m = this.model;
     await this.backendReady();
     const o = this.options;
-    const { matrix, unseen } = testMatrix(data, m.space, this.whitelist);
-    const n = matrix.ids.length;
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (unseen[i].length === 0) rows.push(i);
-    const x = normalise(selectRows(matrix, rows), m.space.norm);
+    const { ids, unseen, rows, x } = prepareScoring(data, m.space, this.whitelist);
+    const n = ids.length;
     const logPx = new Float64Array(n).fill(NaN);
     const elbo = new Float64Array(n).fill(NaN);
     if (rows.length > 0) {
@@ -138,7 +123,7 @@ export class TraceAnomalyDetector implements Detector {
       pValue[i] = unseen[i].length > 0 ? 0 : m.kde.pValue(logPx[i]);
       anomalous[i] = unseen[i].length > 0 || !(pValue[i] >= o.alpha) ? 1 : 0;
     }
-    this.lastAnalysis = { ids: matrix.ids, logPx, elbo, pValue, anomalous, unseen };
+    this.lastAnalysis = { ids, logPx, elbo, pValue, anomalous, unseen };
     return this.lastAnalysis;
   }
 
@@ -149,13 +134,12 @@ export class TraceAnomalyDetector implements Detector {
 
   async score(data: DetectorInput, hooks?: FitHooks): Promise<Float64Array> {
     const a = await this.analyse(data, hooks);
-    return Float64Array.from(a.logPx, (v, i) => (a.unseen[i].length > 0 ? Infinity : -v));
+    return anomalyScores(a.logPx, a.unseen);
   }
 
   /** Anomalous when the p-value of log p(x) = -score is below alpha (unseen traces score +Infinity: p = 0). */
   decide(scores: Float64Array): Uint8Array {
-    const kde = this.model.kde;
-    return Uint8Array.from(scores, (s) => (!(kde.pValue(-s) >= this.options.alpha) ? 1 : 0));
+    return decideByPValue(scores, this.model.kde, this.options.alpha);
   }
 }
 

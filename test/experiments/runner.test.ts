@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from '../../src/experiments/registry.ts';
 import { runExperiment, type RunOptions } from '../../src/experiments/runner.ts';

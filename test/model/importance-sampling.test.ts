@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { CholeskyDecomposition, Matrix, determinant, inverse } from 'ml-matrix';
+import { Matrix, determinant, inverse } from 'ml-matrix';
 import { useBackend } from '../../src/backend/backend.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
 import { scoreRows } from '../../src/model/score.ts';

@@ -12,7 +12,6 @@ import { streamJsonArrayElements } from '../../src/readers/json-stream.ts';
 import { fixture, tempDir, tempFile } from '../helpers/files.ts';
 import { responseTime } from '../../src/trace/trace.ts';
 
-const FIG4_RT = [222, 209, 4, 44, 28, 67];
 
 describe('format detection', () => {
   it.each([
