@@ -1,5 +1,6 @@
 import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
-import { BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
+import { BASELINE_NAMES, NEURAL_BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
+import { useBackend } from '../backend/backend.ts';
 import { serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
 import { canonicalJson } from './cell-key.ts';
 import { tinyService } from './demo/tiny-service.ts';
@@ -47,6 +48,17 @@ export const detectionBaselines: MethodEntry[] = BASELINE_NAMES.map((name) => ({
   create: ({ options }) => createBaseline(name, options),
 }));
 
+/** The neural detection baselines (baselines/registry.ts): deeplog (DeepLog*), seeded by the cell's seed, on the tfjs backend. */
+export const neuralBaselines: MethodEntry[] = NEURAL_BASELINE_NAMES.map((name) => ({
+  kind: 'detection',
+  name,
+  description: `${name} detection baseline (baselines/${name}/; tfjs)`,
+  version: '1',
+  create: ({ seed, options }) => createBaseline(name, options, seed),
+  // called after the cell ran: the backend its detector loaded
+  backend: async () => (await useBackend('auto')).name,
+}));
+
 /** The root-cause localisers of Table IV (kind 'localization'): traceanomaly-rca, monitorrank, rcsf, mepfl. */
 export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => ({
   kind: 'localization',
@@ -67,6 +79,7 @@ export function builtinRegistry(): Registry {
   for (const d of serviceDatasets) r.addDataset(d);
   for (const m of demoMethods) r.addMethod(m);
   for (const m of detectionBaselines) r.addMethod(m);
+  for (const m of neuralBaselines) r.addMethod(m);
   for (const m of localizationMethods) r.addMethod(m);
   return r;
 }
