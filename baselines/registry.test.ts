@@ -23,6 +23,8 @@ describe('baseline registry', () => {
     }
     expect(createBaseline('deeplog', { g: 3 }).options).toMatchObject({ g: 3, h: 10, hidden: [64, 64], rtGroup: 'transition' });
     expect(() => createBaseline('deeplog', { window: 5 })).toThrow(/deeplog: unknown option "window"/);
+    expect(createBaseline('multimodal-lstm').options).toMatchObject({ k: 5, z: 3, label: 'call-key' });
+    expect(() => createBaseline('multimodal-lstm', { shared: 64 })).toThrow(/option "shared" must be an array/);
   });
 
   it('rejects unknown baselines, unknown options and mistyped values', () => {

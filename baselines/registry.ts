@@ -2,6 +2,7 @@ import type { Detector } from '../src/contracts/detector.ts';
 import { InputError } from '../src/util/errors.ts';
 import { CFG_DEFAULTS, CfgDetector } from './cfg/cfg.ts';
 import { DEEPLOG_DEFAULTS, DeepLogDetector } from './deeplog/deeplog.ts';
+import { MULTIMODAL_DEFAULTS, MultimodalLstmDetector } from './multimodal-lstm/multimodal.ts';
 import { CPD_DEFAULTS, CpdDetector } from './cpd/cpd.ts';
 import { HSTV_DEFAULTS, HstvDetector } from './hstv/hstv.ts';
 import { DEFAULT_RULES } from './rules/rule-set.ts';
@@ -24,6 +25,7 @@ const BASELINES = {
  */
 const NEURAL_BASELINES = {
   deeplog: { defaults: DEEPLOG_DEFAULTS, make: (o: Record<string, unknown>, seed?: number) => new DeepLogDetector(seed === undefined ? o : { ...o, seed }) },
+  'multimodal-lstm': { defaults: MULTIMODAL_DEFAULTS, make: (o: Record<string, unknown>, seed?: number) => new MultimodalLstmDetector(seed === undefined ? o : { ...o, seed }) },
 } as const;
 
 export type BaselineName = keyof typeof BASELINES;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { declareLstm, initLstm, LstmWeights, lstmBackward, lstmForward, oneHot, type LstmGrads } from '../../src/model/lstm.ts';
+import { declareLstm, initLstm, LstmWeights, lstmBackward, lstmForward, type LstmGrads } from '../../src/model/lstm.ts';
+import { columnSums, oneHot, softmaxCrossEntropy } from '../../src/model/wasm-ops.ts';
 import { glorotNormal, LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
 import type { Random } from '../../src/util/random.ts';
 import type { TrainableNetwork } from '../shared/network-training.ts';
@@ -88,7 +89,7 @@ export class NextKeyNet implements TrainableNetwork<WindowBatch> {
     const { loss, dLogits } = weightedCrossEntropy(logits, batch.targets, batch.weights);
     const grads: Tensors = {
       'out.w': tf.matMul(tf.transpose(last), dLogits),
-      'out.b': tf.sum(dLogits, 0),
+      'out.b': columnSums(dLogits),
     };
     const h = this.config.window;
     let dhs: (tf.Tensor2D | null)[] = Array.from({ length: h }, (_, t) => (t === h - 1 ? (tf.matMul(dLogits, tf.transpose(p['out.w'])) as tf.Tensor2D) : null));
@@ -137,8 +138,8 @@ export function weightedCrossEntropy(logits: tf.Tensor2D, targets: Int32Array, w
   const total = weights.reduce((a, b) => a + b, 0);
   const w = tf.tensor2d(weights.map((x) => x / total), [B, 1]);
   const target = oneHot(targets, V);
-  const logp = tf.logSoftmax(logits);
-  const loss = tf.neg(tf.sum(tf.mul(tf.mul(logp, target), w))) as tf.Scalar;
-  const dLogits = tf.mul(tf.sub(tf.exp(logp), target), w) as tf.Tensor2D;
+  const { probs, nll } = softmaxCrossEntropy(logits, target);
+  const loss = tf.sum(tf.mul(nll, w)) as tf.Scalar;
+  const dLogits = tf.mul(tf.sub(probs, target), w) as tf.Tensor2D;
   return { loss, dLogits };
 }

@@ -48,7 +48,7 @@ export const detectionBaselines: MethodEntry[] = BASELINE_NAMES.map((name) => ({
   create: ({ options }) => createBaseline(name, options),
 }));
 
-/** The neural detection baselines (baselines/registry.ts): deeplog (DeepLog*), seeded by the cell's seed, on the tfjs backend. */
+/** The neural detection baselines (baselines/registry.ts): deeplog (DeepLog*) and multimodal-lstm, seeded by the cell's seed, on the tfjs backend. */
 export const neuralBaselines: MethodEntry[] = NEURAL_BASELINE_NAMES.map((name) => ({
   kind: 'detection',
   name,

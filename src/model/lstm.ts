@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../util/random.ts';
 import { glorotNormal, type LayoutBuilder, type ParamLayout } from './params.ts';
+import { columnSums, tanh } from './wasm-ops.ts';
 
 /**
  * LSTM layers with a hand-written backward pass, for the sequence baselines (DeepLog*, Multimodal LSTM).
@@ -99,20 +100,6 @@ export interface LstmTape {
   o: tf.Tensor2D[];
   c: tf.Tensor2D[];
   tc: tf.Tensor2D[];
-}
-
-/**
- * One-hot rows [n, depth] (float32) of integer ids. Built as int32 and cast: wasm's OneHot kernel asked for
- * float32 writes the integer bit patterns into the float buffer (1 reads as 1.4e-45), tfjs 4.22.
- */
-export function oneHot(ids: Int32Array, depth: number): tf.Tensor2D {
-  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(ids, 'int32'), depth), 'float32')) as tf.Tensor2D;
-}
-
-/** tanh, as 2 sigmoid(2x) - 1 on wasm (vectorised there; tanh is not). */
-export function tanh(x: tf.Tensor): tf.Tensor {
-  if (tf.getBackend() !== 'wasm') return tf.tanh(x);
-  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
 }
 
 /**
@@ -223,5 +210,5 @@ export function lstmBackward(lw: LstmWeights, tape: LstmTape, dhs: (tf.Tensor2D 
   }
   const dzAll = tf.concat(dz, 0) as tf.Tensor2D;
   const xhAll = tf.concat(tape.xh, 0) as tf.Tensor2D;
-  return { w: tf.matMul(tf.transpose(xhAll), dzAll), b: tf.sum(dzAll, 0) as tf.Tensor1D, inputs: dInputs };
+  return { w: tf.matMul(tf.transpose(xhAll), dzAll), b: columnSums(dzAll), inputs: dInputs };
 }
