@@ -82,12 +82,23 @@ export const DEEPLOG_DEFAULTS: DeepLogOptions = {
   backend: 'auto',
 };
 
+/** The training report, with the vocabulary and the pairs trained on. */
+export interface DeepLogReport extends NetworkTrainReport {
+  /** Key ids, reserved ones included. */
+  vocab: number;
+  /** Training (window, next key) pairs, and how many of them are distinct. */
+  windows: number;
+  distinctWindows: number;
+  /** Rows the network itself processed per second (the distinct pairs when aggregating). */
+  distinctRowsPerSecond: number;
+}
+
 interface Fitted {
   vocab: KeyVocabulary;
   net: NextKeyNet;
   params: Float32Array;
   times: TimeBands;
-  report: NetworkTrainReport;
+  report: DeepLogReport;
 }
 
 export class DeepLogDetector implements Detector {
@@ -107,7 +118,7 @@ export class DeepLogDetector implements Detector {
   }
 
   /** The training report of the last fit (epochs, losses, windows/s). */
-  get report(): NetworkTrainReport | null {
+  get report(): DeepLogReport | null {
     return this.fitted?.report ?? null;
   }
 
@@ -127,7 +138,9 @@ export class DeepLogDetector implements Detector {
     const initial = net.initialParams(new Random(o.seed).fork(1));
     const batches = (rng: Random) => chunks(Array.from(rng.permutation(trainPairs.rows)), o.batchSize).map((rows) => selectPairs(trainPairs, rows, o.h));
     const valid = chunks(Array.from({ length: validPairs.rows }, (_, i) => i), Math.max(o.batchSize, 1024)).map((rows) => selectPairs(validPairs, rows, o.h));
-    const { params, report } = await trainNetwork(net, initial, batches, valid, o, hooks);
+    const { params, report: trained } = await trainNetwork(net, initial, batches, valid, o, hooks);
+    const windows = trainPairs.weights.reduce((a, b) => a + b, 0);
+    const report: DeepLogReport = { ...trained, vocab: vocab.size, windows, distinctWindows: trainPairs.rows, distinctRowsPerSecond: (trained.rowsPerSecond * trainPairs.rows) / windows };
     const rule: SigmaRule = { k: o.sigmaK, sigmaFloor: o.sigmaFloor, nMin: o.nMin, sided: o.sided };
     const times = TimeBands.fit(traces.map((t, i) => [t, encoded[i].events]), o.rtGroup, rule);
     this.fitted = { vocab, net, params, times, report };

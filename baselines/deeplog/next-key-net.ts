@@ -57,20 +57,21 @@ export class NextKeyNet implements TrainableNetwork<WindowBatch> {
     return flat;
   }
 
-  /** One-hot inputs per step of the window: [B, vocab] each. */
-  private inputs(windows: Int32Array, rows: number): tf.Tensor2D[][] {
+  /** The ids of each step of the windows. */
+  private stepIds(windows: Int32Array, rows: number): Int32Array[] {
     const h = this.config.window;
     return Array.from({ length: h }, (_, t) => {
       const ids = new Int32Array(rows);
       for (let r = 0; r < rows; r++) ids[r] = windows[r * h + t];
-      return [oneHot(ids, this.config.vocab)];
+      return ids;
     });
   }
 
   /** Logits [rows, vocab] of the next key; with `tape`, what the backward pass needs. */
   private forward(p: Tensors, windows: Int32Array, rows: number, tape: boolean) {
     const layers = this.config.hidden.map((_, l) => new LstmWeights(p[`lstm${l}.w`] as tf.Tensor2D, p[`lstm${l}.b`] as tf.Tensor1D));
-    let xs = this.inputs(windows, rows);
+    const ids = this.stepIds(windows, rows);
+    let xs = ids.map((step) => [oneHot(step, this.config.vocab)]);
     const runs: ReturnType<typeof lstmForward>[] = [];
     for (const lw of layers) {
       const run = lstmForward(lw, xs, tape);
@@ -81,11 +82,11 @@ export class NextKeyNet implements TrainableNetwork<WindowBatch> {
     const last = xs[xs.length - 1][0];
     const logits = tf.add(tf.matMul(last, p['out.w'] as tf.Tensor2D), p['out.b']) as tf.Tensor2D;
     if (!tape) tf.dispose(xs.flat());
-    return { logits, layers, runs, last };
+    return { logits, layers, runs, last, ids };
   }
 
   lossAndGrads(p: Tensors, batch: WindowBatch): { loss: tf.Scalar; grads: Tensors } {
-    const { logits, layers, runs, last } = this.forward(p, batch.windows, batch.rows, true);
+    const { logits, layers, runs, last, ids } = this.forward(p, batch.windows, batch.rows, true);
     const { loss, dLogits } = weightedCrossEntropy(logits, batch.targets, batch.weights);
     const grads: Tensors = {
       'out.w': tf.matMul(tf.transpose(last), dLogits),
@@ -95,7 +96,7 @@ export class NextKeyNet implements TrainableNetwork<WindowBatch> {
     let dhs: (tf.Tensor2D | null)[] = Array.from({ length: h }, (_, t) => (t === h - 1 ? (tf.matMul(dLogits, tf.transpose(p['out.w'])) as tf.Tensor2D) : null));
     for (let l = layers.length - 1; l >= 0; l--) {
       const width = l === 0 ? this.config.vocab : this.config.hidden[l - 1];
-      const g: LstmGrads = lstmBackward(layers[l], runs[l].tape!, dhs, [width], [l > 0]);
+      const g: LstmGrads = lstmBackward(layers[l], runs[l].tape!, dhs, [width], [l > 0], l === 0 ? [ids] : undefined);
       grads[`lstm${l}.w`] = g.w;
       grads[`lstm${l}.b`] = g.b;
       dhs = g.inputs.map((x) => x[0]);

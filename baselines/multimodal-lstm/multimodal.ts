@@ -94,13 +94,19 @@ interface Encoded {
   unknown: boolean;
 }
 
+/** The training report, with the label vocabulary. */
+export interface MultimodalReport extends NetworkTrainReport {
+  /** Label ids, reserved ones included. */
+  vocab: number;
+}
+
 interface Fitted {
   vocab: KeyVocabulary;
   scale: { lo: number; span: number };
   net: MultimodalNet;
   params: Float32Array;
   errors: Bands;
-  report: NetworkTrainReport;
+  report: MultimodalReport;
 }
 
 export class MultimodalLstmDetector implements Detector {
@@ -120,7 +126,8 @@ export class MultimodalLstmDetector implements Detector {
     if (o.shared.length === 0 || !o.shared.every((u) => Number.isInteger(u) && u >= 1)) throw new InputError({}, `${this.name}: shared must list positive layer widths`);
   }
 
-  get report(): NetworkTrainReport | null {
+  /** The training report of the last fit (epochs, losses, sequences/s). */
+  get report(): MultimodalReport | null {
     return this.fitted?.report ?? null;
   }
 
@@ -145,7 +152,8 @@ export class MultimodalLstmDetector implements Detector {
     };
     const valid = [...byLength(split.valid).values()].flatMap((rows) => chunks(rows, Math.max(o.batchSize, 512)).map((part) => batch(part, encoded)));
     hooks?.progress?.({ phase: 'sequences', done: split.train.length, metrics: { labels: vocab.size, lengths: trainGroups.size } });
-    const { params, report } = await trainNetwork(net, net.initialParams(new Random(o.seed).fork(1)), batches, valid, o, hooks);
+    const { params, report: trained } = await trainNetwork(net, net.initialParams(new Random(o.seed).fork(1)), batches, valid, o, hooks);
+    const report: MultimodalReport = { ...trained, vocab: vocab.size };
     // the time-error model: squared errors of every training step's next time, per true next label
     const moments = new GroupMoments();
     const fittedSoFar: Fitted = { vocab, scale, net, params, errors: null as unknown as Bands, report };

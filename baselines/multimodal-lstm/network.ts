@@ -96,7 +96,8 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
   private body(p: Tensors, batch: SequenceBatch, tape: boolean) {
     const { rows, steps } = batch;
     const c = this.config;
-    const labelIn = Array.from({ length: steps }, (_, t) => [oneHot(column(batch.labels, rows, steps, t, new Int32Array(rows)), c.labels)]);
+    const labelIds = Array.from({ length: steps }, (_, t) => column(batch.labels, rows, steps, t, new Int32Array(rows)));
+    const labelIn = labelIds.map((ids) => [oneHot(ids, c.labels)]);
     const timeIn = Array.from({ length: steps }, (_, t) => [tf.tensor2d(column(batch.times, rows, steps, t, new Float32Array(rows)), [rows, 1])]);
     const weights = { labels: this.lstm(p, 'labels'), times: this.lstm(p, 'times'), shared: c.shared.map((_, l) => this.lstm(p, `shared${l}`)) };
     const a = lstmForward(weights.labels, labelIn, tape);
@@ -110,7 +111,7 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
       shared.push(run);
       xs = run.hs.map((h) => [h]);
     }
-    return { top: xs.map((x) => x[0]), weights, tapes: { labels: a.tape, times: b.tape, shared: shared.map((s) => s.tape) } };
+    return { top: xs.map((x) => x[0]), weights, labelIds, tapes: { labels: a.tape, times: b.tape, shared: shared.map((s) => s.tape) } };
   }
 
   /** Targets of step t: the next label per row, and (t < steps - 1) the next time. */
@@ -165,7 +166,7 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
 
   lossAndGrads(p: Tensors, batch: SequenceBatch): { loss: tf.Scalar; grads: Tensors } {
     const c = this.config;
-    const { top, weights, tapes } = this.body(p, batch, true);
+    const { top, weights, tapes, labelIds } = this.body(p, batch, true);
     const hd = this.heads(p, top, batch, true);
     const loss = this.combine(hd.ce, hd.se, hd.nLabel, hd.nTime);
     const first = c.skipFirst ? 1 : 0;
@@ -190,7 +191,7 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
       grads[`shared${l}.w`] = g.w;
       grads[`shared${l}.b`] = g.b;
       if (bottom) {
-        const ga = lstmBackward(weights.labels, tapes.labels!, g.inputs.map((x) => x[0]), [c.labels], [false]);
+        const ga = lstmBackward(weights.labels, tapes.labels!, g.inputs.map((x) => x[0]), [c.labels], [false], [labelIds]);
         const gb = lstmBackward(weights.times, tapes.times!, g.inputs.map((x) => x[1]), [1], [false]);
         grads['labels.w'] = ga.w;
         grads['labels.b'] = ga.b;

@@ -16,7 +16,8 @@ import { columnSums, tanh } from './wasm-ops.ts';
  *   cell input gate g = tanh(z) as 2 sigmoid(2z) - 1, since wasm's tanh is not vectorised and its sigmoid is);
  * - backpropagation through time is explicit: per step only elementwise ops, one column concat of the four
  *   gate gradients and one product for the recurrent gradient; the weight gradient of all steps is one product
- *   of the row-stacked inputs (a fast concat) at the end, with an explicit transpose.
+ *   per input source of the row-stacked inputs (a fast concat) at the end, with an explicit transpose, or for a
+ *   one-hot source a scatter-add of the gate gradients by id.
  *
  * Parameters of layer `name`: `name.w` [I + H, 4H] (rows: the inputs, then the recurrent state; column blocks:
  * gates i, f, g, o as in Keras) and `name.b` [4H], forget-gate bias initialised to 1 (Keras' unit_forget_bias),
@@ -93,7 +94,8 @@ export class LstmWeights {
 
 /** What the backward pass needs from a forward pass. */
 export interface LstmTape {
-  xh: tf.Tensor2D[];
+  /** Per step, the input sources and then h_{t-1} (zeros at t = 0): the row blocks of the layer's kernel. */
+  parts: tf.Tensor2D[][];
   i: tf.Tensor2D[];
   f: tf.Tensor2D[];
   g: tf.Tensor2D[];
@@ -111,13 +113,14 @@ export interface LstmTape {
 export function lstmForward(lw: LstmWeights, inputs: tf.Tensor2D[][], tape: boolean): { hs: tf.Tensor2D[]; tape: LstmTape | null } {
   const T = inputs.length;
   const hs: tf.Tensor2D[] = [];
-  const rec: LstmTape | null = tape ? { xh: [], i: [], f: [], g: [], o: [], c: [], tc: [] } : null;
+  const rec: LstmTape | null = tape ? { parts: [], i: [], f: [], g: [], o: [], c: [], tc: [] } : null;
   let h: tf.Tensor2D | null = null;
   let c: tf.Tensor2D | null = null;
   for (let t = 0; t < T; t++) {
     const step = () => {
       const B = inputs[t][0].shape[0];
-      const xh = tf.concat([...inputs[t], h ?? tf.zeros([B, lw.units])], 1) as tf.Tensor2D;
+      const parts = [...inputs[t], h ?? (tf.zeros([B, lw.units]) as tf.Tensor2D)];
+      const xh = tf.concat(parts, 1) as tf.Tensor2D;
       const act = (k: number) => {
         const { w, b } = lw.gate(k);
         return tf.fused.matMul({ a: xh, b: w, bias: b, activation: 'sigmoid' }) as tf.Tensor2D;
@@ -131,7 +134,7 @@ export function lstmForward(lw: LstmWeights, inputs: tf.Tensor2D[][], tape: bool
       const tc = tanh(cNext) as tf.Tensor2D;
       const hNext = tf.mul(o, tc) as tf.Tensor2D;
       if (rec) {
-        rec.xh.push(xh);
+        rec.parts.push(parts);
         rec.i.push(i);
         rec.f.push(f);
         rec.g.push(g);
@@ -165,10 +168,19 @@ export interface LstmGrads {
 /**
  * Backpropagation through time. `dhs[t]` is d loss / d h_t from outside the layer (null where the loss does
  * not read h_t, e.g. all but the last step of DeepLog*'s top layer); `inputWidths` are the widths of the input
- * sources in order and `inputGrad[s]` whether source s needs its gradient (false for data).
+ * sources in order and `inputGrad[s]` whether source s needs its gradient (false for data). `oneHotIds[s]`, for
+ * a one-hot source (data), gives its ids per step: its rows of the kernel's gradient are then a scatter-add of the
+ * gate gradients by id (exact, and far cheaper than the product with the transposed one-hot matrix).
  */
-export function lstmBackward(lw: LstmWeights, tape: LstmTape, dhs: (tf.Tensor2D | null)[], inputWidths: number[], inputGrad: boolean[]): LstmGrads {
-  const T = tape.xh.length;
+export function lstmBackward(
+  lw: LstmWeights,
+  tape: LstmTape,
+  dhs: (tf.Tensor2D | null)[],
+  inputWidths: number[],
+  inputGrad: boolean[],
+  oneHotIds?: (Int32Array[] | null)[],
+): LstmGrads {
+  const T = tape.parts.length;
   const H = lw.units;
   const wT = lw.transposed();
   const rows = wT.shape[0];
@@ -183,7 +195,7 @@ export function lstmBackward(lw: LstmWeights, tape: LstmTape, dhs: (tf.Tensor2D 
   for (let t = T - 1; t >= 0; t--) {
     const ext = dhs[t];
     const dh = ext && dhNext ? tf.add(ext, dhNext) : (ext ?? dhNext);
-    const B = tape.xh[t].shape[0];
+    const B = tape.parts[t][0].shape[0];
     if (dh === null) {
       dz[t] = tf.zeros([B, 4 * H]);
       dInputs[t] = wxT.map((w) => (w ? tf.zeros([B, w.shape[1]]) : null));
@@ -209,6 +221,17 @@ export function lstmBackward(lw: LstmWeights, tape: LstmTape, dhs: (tf.Tensor2D 
     dInputs[t] = wxT.map((w) => (w ? (tf.matMul(d, w) as tf.Tensor2D) : null));
   }
   const dzAll = tf.concat(dz, 0) as tf.Tensor2D;
-  const xhAll = tf.concat(tape.xh, 0) as tf.Tensor2D;
-  return { w: tf.matMul(tf.transpose(xhAll), dzAll), b: columnSums(dzAll), inputs: dInputs };
+  // the kernel's gradient, one row block per input source and one for the recurrent rows: sum_t part_t^T dz_t,
+  // as one product over the row-stacked steps, or, for a one-hot source, a scatter-add of dz rows by id
+  const blocks = tape.parts[0].map((_, s) => {
+    const ids = oneHotIds?.[s];
+    if (ids) {
+      const all = new Int32Array(T * ids[0].length);
+      ids.forEach((step, t) => all.set(step, t * step.length));
+      return tf.scatterND(tf.tensor2d(all, [all.length, 1], 'int32'), dzAll, [inputWidths[s], 4 * H]) as tf.Tensor2D;
+    }
+    const rows = tf.concat(tape.parts.map((p) => p[s]), 0) as tf.Tensor2D;
+    return tf.matMul(tf.transpose(rows), dzAll);
+  });
+  return { w: tf.concat(blocks, 0) as tf.Tensor2D, b: columnSums(dzAll), inputs: dInputs };
 }

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend/backend.ts';
 import { LstmWeights, declareLstm, initLstm, lstmBackward, lstmForward, orthogonalRows } from '../../src/model/lstm.ts';
 import { LayoutBuilder, ParamLayout } from '../../src/model/params.ts';
+import { oneHot } from '../../src/model/wasm-ops.ts';
 import { Random } from '../../src/util/random.ts';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -58,7 +59,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const widths = [3, 2];
       const w = randomTensor(rng, [5 + H, 4 * H], 0.5) as tf.Tensor2D;
       const b = randomTensor(rng, [4 * H], 0.5) as tf.Tensor1D;
-      const xs = Array.from({ length: T }, () => widths.map((d) => randomTensor(rng, [B, d]) as tf.Tensor2D));
+      // source 0 is one-hot (ids, as a key model's input), source 1 dense
+      const ids = Array.from({ length: T }, () => Int32Array.from({ length: B }, () => rng.int(3)));
+      const xs = ids.map((step) => [oneHot(step, 3), randomTensor(rng, [B, 2]) as tf.Tensor2D]);
       // the loss reads h at steps 1 and 3 only: sum(h_t * R_t)
       const R: (tf.Tensor2D | null)[] = [null, randomTensor(rng, [B, H]) as tf.Tensor2D, null, randomTensor(rng, [B, H]) as tf.Tensor2D];
       const loss = (hs: tf.Tensor2D[]) => tf.addN(hs.flatMap((h, t) => (R[t] ? [tf.sum(tf.mul(h, R[t]!))] : []))) as tf.Scalar;
@@ -73,9 +76,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const { hs, tape } = lstmForward(lw, xs, true);
       const want = reference(w, b, xs, H);
       hs.forEach((h, t) => expectClose(h, want[t], 1e-5));
-      // only the second source asks for its gradient
-      const grads = lstmBackward(lw, tape!, R, widths, [false, true]);
+      // only the second source asks for its gradient; the one-hot source's kernel rows come from a scatter-add
+      const grads = lstmBackward(lw, tape!, R, widths, [false, true], [ids, null]);
       expectClose(grads.w, g[0], 1e-4);
+      expectClose(lstmBackward(lw, tape!, R, widths, [false, true]).w, g[0], 1e-4);
       expectClose(grads.b, g[1], 1e-4);
       for (let t = 0; t < T; t++) {
         expect(grads.inputs[t][0]).toBeNull();
