@@ -73,11 +73,11 @@ export const MULTIMODAL_DEFAULTS: MultimodalOptions = {
   timeUnits: 8,
   shared: [64, 64],
   lambda: 1,
-  epochs: 20,
+  epochs: 8,
   batchSize: 128,
-  learningRate: 0.003,
+  learningRate: 0.02,
   clipNorm: 10,
-  patience: 3,
+  patience: 2,
   validFraction: 0.1,
   k: 5,
   z: 3,
@@ -141,8 +141,9 @@ export class MultimodalLstmDetector implements Detector {
     const vocab = frequentLabels(labels, o.minCount, o.maxLabels);
     const scale = timeScale(events, o.timeScale);
     const encoded = traces.map((_, i) => encode(labels[i], events[i], vocab, scale, o.timeScale));
-    const net = new MultimodalNet({ labels: vocab.size, labelUnits: o.labelUnits, timeUnits: o.timeUnits, shared: o.shared, lambda: o.lambda, skipFirst: !o.predictFirst });
     const split = validationSplit(traces.length, o.validFraction, o.seed);
+    const meanSteps = split.train.reduce((a, i) => a + encoded[i].labels.length, 0) / split.train.length;
+    const net = new MultimodalNet({ labels: vocab.size, labelUnits: o.labelUnits, timeUnits: o.timeUnits, shared: o.shared, lambda: o.lambda, skipFirst: !o.predictFirst, meanSteps });
     const byLength = (rows: Int32Array) => groupByLength(Array.from(rows), encoded);
     const trainGroups = byLength(split.train);
     const batches = (rng: Random) => {

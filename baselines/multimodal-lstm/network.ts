@@ -23,6 +23,13 @@ export interface MultimodalConfig {
   lambda: number;
   /** Leave the first label (the entry API, predicted from BOS alone) out of the loss. */
   skipFirst: boolean;
+  /**
+   * Mean input steps per training sequence. Batches hold sequences of one length; a batch's loss is its summed
+   * per-position loss over rows x the mean positions per sequence, so that every position weighs the same, as in
+   * padded batches of mixed lengths (the per-batch mean would give the few batches of long traces the weight of
+   * short ones). Absent: each batch's own mean.
+   */
+  meanSteps?: number;
 }
 
 /**
@@ -128,6 +135,10 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
     const first = this.config.skipFirst ? 1 : 0;
     const nLabel = rows * (steps - first);
     const nTime = rows * (steps - 1);
+    // the training loss's normalisers (see meanSteps)
+    const mean = this.config.meanSteps ?? steps;
+    const labelNorm = rows * (mean - first);
+    const timeNorm = rows * (mean - 1);
     const wl = p['label.w'] as tf.Tensor2D;
     const wt = p['time.w'] as tf.Tensor2D;
     const wlT = grad ? tf.transpose(wl) : null;
@@ -145,14 +156,14 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
         const target = oneHot(label, V);
         const { probs, nll } = softmaxCrossEntropy(tf.add(tf.matMul(h, wl), p['label.b']) as tf.Tensor2D, target);
         ce = tf.add(ce, tf.sum(nll));
-        if (grad) dl = tf.div(tf.sub(probs, target), nLabel) as tf.Tensor2D;
+        if (grad) dl = tf.div(tf.sub(probs, target), labelNorm) as tf.Tensor2D;
       }
       let dt: tf.Tensor2D | null = null;
       if (time !== null) {
         const yHat = tf.sigmoid(tf.add(tf.matMul(h, wt), p['time.b']));
         const diff = tf.sub(yHat, tf.tensor2d(time, [rows, 1]));
         se = tf.add(se, tf.sum(tf.square(diff)));
-        if (grad) dt = tf.mul(tf.mul(diff, tf.mul(yHat, tf.sub(1, yHat))), (2 * this.config.lambda) / nTime) as tf.Tensor2D;
+        if (grad) dt = tf.mul(tf.mul(diff, tf.mul(yHat, tf.sub(1, yHat))), (2 * this.config.lambda) / timeNorm) as tf.Tensor2D;
       }
       if (grad) {
         if (dl) dLogits.push(dl);
@@ -161,14 +172,14 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
         dTop.push((parts.length === 0 ? tf.zeros([rows, this.top]) : parts.length === 1 ? parts[0] : tf.add(parts[0], parts[1])) as tf.Tensor2D);
       }
     }
-    return { ce: ce as tf.Scalar, se: se as tf.Scalar, nLabel, nTime, dTop, dLogits, dTime };
+    return { ce: ce as tf.Scalar, se: se as tf.Scalar, nLabel, labelNorm, timeNorm, dTop, dLogits, dTime };
   }
 
   lossAndGrads(p: Tensors, batch: SequenceBatch): { loss: tf.Scalar; grads: Tensors } {
     const c = this.config;
     const { top, weights, tapes, labelIds } = this.body(p, batch, true);
     const hd = this.heads(p, top, batch, true);
-    const loss = this.combine(hd.ce, hd.se, hd.nLabel, hd.nTime);
+    const loss = tf.add(tf.div(hd.ce, hd.labelNorm), tf.mul(tf.div(hd.se, hd.timeNorm), c.lambda)) as tf.Scalar;
     const first = c.skipFirst ? 1 : 0;
     const dLogitsAll = tf.concat(hd.dLogits, 0);
     const grads: Tensors = {
@@ -201,11 +212,6 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
       dhs = g.inputs.map((x) => x[0]);
     }
     return { loss, grads };
-  }
-
-  private combine(ce: tf.Scalar, se: tf.Scalar, nLabel: number, nTime: number): tf.Scalar {
-    const mse = nTime > 0 ? tf.div(se, nTime) : tf.scalar(0);
-    return tf.add(tf.div(ce, nLabel), tf.mul(mse, this.config.lambda)) as tf.Scalar;
   }
 
   /** Summed per-position loss (cross-entropy + lambda x squared error) and the number of label positions. */
