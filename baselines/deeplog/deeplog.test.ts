@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend/backend.ts';
 import { Random } from '../../src/util/random.ts';
+import { expectGradientsMatchDifferences } from '../../test/helpers/gradient-check.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { sampleTraces, treeTrace, withNode, type CallNode } from '../shared/test-traces.ts';
 import { DeepLogDetector, windowPairs, type DeepLogOptions } from './deeplog.ts';
@@ -115,32 +116,6 @@ describe('DeepLog* next-key network', () => {
     const net = new NextKeyNet({ vocab: 6, window: 3, hidden: [4, 3] });
     const flat = net.initialParams(new Random(2));
     const batch: WindowBatch = { windows: Int32Array.of(1, 1, 4, 1, 4, 5, 4, 5, 4), targets: Int32Array.of(5, 2, 3), weights: Float32Array.of(1, 2, 1), rows: 3 };
-    const lossAt = (x: Float32Array) => {
-      const p = net.layout.toTensors(x);
-      const l = tf.tidy(() => net.lossAndGrads(p, batch).loss.dataSync()[0]);
-      tf.dispose(Object.values(p));
-      return l;
-    };
-    const p = net.layout.toTensors(flat);
-    const grads = tf.tidy(() => {
-      const g = net.lossAndGrads(p, batch).grads;
-      return Object.fromEntries(Object.entries(g).map(([k, v]) => [k, v.dataSync().slice()]));
-    }) as unknown as Record<string, Float32Array>;
-    tf.dispose(Object.values(p));
-    const rng = new Random(3);
-    for (const name of ['lstm0.w', 'lstm0.b', 'lstm1.w', 'lstm1.b', 'out.w', 'out.b']) {
-      const view = net.layout.view(flat, name);
-      for (let k = 0; k < 3; k++) {
-        const j = rng.int(view.length);
-        const x0 = view[j];
-        const eps = 1e-2;
-        view[j] = x0 + eps;
-        const up = lossAt(flat);
-        view[j] = x0 - eps;
-        const down = lossAt(flat);
-        view[j] = x0;
-        expect(grads[name][j]).toBeCloseTo((up - down) / (2 * eps), 3);
-      }
-    }
+    expectGradientsMatchDifferences(net, flat, batch, 3);
   });
 });

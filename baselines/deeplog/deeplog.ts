@@ -5,6 +5,7 @@ import type { Trace } from '../../src/trace/trace.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { Random } from '../../src/util/random.ts';
 import { DEFAULT_SEQUENCE, type SequenceOptions } from '../shared/linearise.ts';
+import { requirePositiveIntegers } from '../shared/options.ts';
 import { chunks, trainNetwork, validationSplit, type NetworkTrainReport } from '../shared/network-training.ts';
 import { encodeSequence, nextKeyWindows, type EncodedSequence } from '../shared/sequences.ts';
 import type { SigmaRule } from '../shared/three-sigma.ts';
@@ -112,9 +113,7 @@ export class DeepLogDetector implements Detector {
   constructor(options: Partial<DeepLogOptions> = {}) {
     this.options = { ...DEEPLOG_DEFAULTS, ...options };
     const o = this.options;
-    if (!(Number.isInteger(o.h) && o.h >= 1)) throw new InputError({}, `deeplog: h must be a positive integer, not ${o.h}`);
-    if (!(Number.isInteger(o.g) && o.g >= 1)) throw new InputError({}, `deeplog: g must be a positive integer, not ${o.g}`);
-    if (o.hidden.length === 0 || !o.hidden.every((u) => Number.isInteger(u) && u >= 1)) throw new InputError({}, 'deeplog: hidden must list positive layer widths');
+    requirePositiveIntegers(this.name, { h: o.h, g: o.g, hidden: o.hidden, batchSize: o.batchSize });
   }
 
   /** The training report of the last fit (epochs, losses, windows/s). */

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend/backend.ts';
 import type { Detector } from '../../src/contracts/detector.ts';
 import { Random } from '../../src/util/random.ts';
+import { expectGradientsMatchDifferences } from '../../test/helpers/gradient-check.ts';
 import { sampleTraces, treeTrace, withNode, type CallNode } from '../shared/test-traces.ts';
 import { UNK } from '../shared/vocabulary.ts';
 import { frequentLabels, MultimodalLstmDetector, type MultimodalOptions } from './multimodal.ts';
@@ -68,37 +69,9 @@ describe('Multimodal LSTM pieces', () => {
   });
 
   it('has the gradient of its loss (central differences through both branches, the shared layers and both heads)', () => {
-    const net = new MultimodalNet({ labels: 7, labelUnits: 3, timeUnits: 2, shared: [4, 3], lambda: 2, skipFirst: true });
+    const net = new MultimodalNet({ labels: 7, labelUnits: 3, timeUnits: 2, shared: [4, 3], lambda: 2, skipFirst: true, meanSteps: 4.5 });
     const flat = net.initialParams(new Random(2));
     const batch: SequenceBatch = { rows: 2, steps: 3, labels: Int32Array.of(1, 4, 5, 1, 6, 4), times: Float32Array.of(0, 0.3, 0.8, 0, 0.5, 0.1), lastTarget: Int32Array.of(2, 2) };
-    const lossAt = (x: Float32Array) => {
-      const p = net.layout.toTensors(x);
-      const l = tf.tidy(() => net.lossAndGrads(p, batch).loss.dataSync()[0]);
-      tf.dispose(Object.values(p));
-      return l;
-    };
-    const p = net.layout.toTensors(flat);
-    const grads = tf.tidy(() => {
-      const g = net.lossAndGrads(p, batch).grads;
-      return Object.fromEntries(Object.entries(g).map(([k, v]) => [k, v.dataSync().slice()]));
-    }) as unknown as Record<string, Float32Array>;
-    tf.dispose(Object.values(p));
-    const rng = new Random(3);
-    const names = net.layout.specs.map((s) => s.name);
-    expect(Object.keys(grads).sort()).toEqual([...names].sort());
-    for (const name of names) {
-      const view = net.layout.view(flat, name);
-      for (let k = 0; k < 2; k++) {
-        const j = rng.int(view.length);
-        const x0 = view[j];
-        const eps = 1e-2;
-        view[j] = x0 + eps;
-        const up = lossAt(flat);
-        view[j] = x0 - eps;
-        const down = lossAt(flat);
-        view[j] = x0;
-        expect(grads[name][j], `${name}[${j}]`).toBeCloseTo((up - down) / (2 * eps), 3);
-      }
-    }
+    expectGradientsMatchDifferences(net, flat, batch);
   });
 });

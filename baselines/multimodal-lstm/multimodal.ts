@@ -5,6 +5,7 @@ import type { Trace } from '../../src/trace/trace.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { Random } from '../../src/util/random.ts';
 import { DEFAULT_SEQUENCE, linearise, type EventSequence, type SequenceOptions } from '../shared/linearise.ts';
+import { requirePositiveIntegers } from '../shared/options.ts';
 import { chunks, trainNetwork, validationSplit, type NetworkTrainReport } from '../shared/network-training.ts';
 import { GroupMoments, type Bands } from '../shared/three-sigma.ts';
 import { requireTraces } from '../shared/trace-detector.ts';
@@ -120,10 +121,7 @@ export class MultimodalLstmDetector implements Detector {
   constructor(options: Partial<MultimodalOptions> = {}) {
     this.options = { ...MULTIMODAL_DEFAULTS, ...options };
     const o = this.options;
-    for (const [name, v] of [['k', o.k], ['labelUnits', o.labelUnits], ['timeUnits', o.timeUnits], ['batchSize', o.batchSize]] as const) {
-      if (!(Number.isInteger(v) && v >= 1)) throw new InputError({}, `${this.name}: ${name} must be a positive integer, not ${v}`);
-    }
-    if (o.shared.length === 0 || !o.shared.every((u) => Number.isInteger(u) && u >= 1)) throw new InputError({}, `${this.name}: shared must list positive layer widths`);
+    requirePositiveIntegers(this.name, { k: o.k, labelUnits: o.labelUnits, timeUnits: o.timeUnits, shared: o.shared, batchSize: o.batchSize });
   }
 
   /** The training report of the last fit (epochs, losses, sequences/s). */

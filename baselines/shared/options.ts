@@ -12,3 +12,13 @@ export function checkOptions(name: string, defaults: object, options: Record<str
     if (Array.isArray(want) ? !Array.isArray(v) : typeof v !== typeof want) throw new InputError({}, `${name}: option "${k}" must be ${Array.isArray(want) ? 'an array' : `a ${typeof want}`}`);
   }
 }
+
+/** An input error unless every value is a positive integer, or a non-empty list of them (widths, lengths, counts). */
+export function requirePositiveIntegers(name: string, values: Record<string, number | readonly number[]>): void {
+  for (const [k, v] of Object.entries(values)) {
+    const list = typeof v === 'number' ? [v] : v;
+    if (list.length === 0 || !list.every((x) => Number.isInteger(x) && x >= 1)) {
+      throw new InputError({}, `${name}: option "${k}" must be ${typeof v === 'number' ? 'a positive integer' : 'a non-empty list of positive integers'}, not ${JSON.stringify(v)}`);
+    }
+  }
+}
