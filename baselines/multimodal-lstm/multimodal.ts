@@ -155,10 +155,9 @@ export class MultimodalLstmDetector implements Detector {
     const report: MultimodalReport = { ...trained, vocab: vocab.size };
     // the time-error model: squared errors of every training step's next time, per true next label
     const moments = new GroupMoments();
-    const fittedSoFar: Fitted = { vocab, scale, net, params, errors: null as unknown as Bands, report };
-    this.forEachPrediction(fittedSoFar, encoded, (_, label, error) => moments.add(label, error));
-    fittedSoFar.errors = moments.bands({ k: o.z, sigmaFloor: o.errorFloor, nMin: o.nMin, sided: 'one' }, vocab.size);
-    this.fitted = fittedSoFar;
+    forEachPrediction(net, params, encoded, (_, label, error) => moments.add(label, error));
+    const errors = moments.bands({ k: o.z, sigmaFloor: o.errorFloor, nMin: o.nMin, sided: 'one' }, vocab.size);
+    this.fitted = { vocab, scale, net, params, errors, report };
     this.cache = new WeakMap();
   }
 
@@ -176,8 +175,9 @@ export class MultimodalLstmDetector implements Detector {
     });
     const path = new Float64Array(traces.length);
     const rt = new Float64Array(traces.length);
-    this.forEachPrediction(
-      f,
+    forEachPrediction(
+      f.net,
+      f.params,
       encoded,
       (row, label, error) => {
         const z = f.errors.z(label, error);
@@ -196,43 +196,44 @@ export class MultimodalLstmDetector implements Detector {
   decide(scores: Float64Array): Uint8Array {
     return Uint8Array.from(scores, (s) => (s > 1 ? 1 : 0));
   }
+}
 
-  /**
-   * Runs the network over sequences grouped by length and calls `onTime(row, nextLabel, squaredError)` for each
-   * step with a next time and `onRank(row, rank, step)` for each step's next label.
-   */
-  private forEachPrediction(
-    f: Fitted,
-    encoded: Encoded[],
-    onTime: (row: number, label: number, error: number) => void,
-    onRank?: (row: number, rank: number, step: number) => void,
-    onDone?: (done: number) => void,
-  ): void {
-    const p = f.net.layout.toTensors(f.params);
-    let done = 0;
-    try {
-      for (const rows of groupByLength(encoded.map((_, i) => i), encoded).values()) {
-        for (const part of chunks(rows, 1024)) {
-          const b = batch(part, encoded);
-          const pred = f.net.predict(p, b);
-          part.forEach((row, r) => {
-            const e = encoded[row];
-            const steps = b.steps;
-            for (let t = 0; t < steps; t++) {
-              onRank?.(row, pred.rank[r * steps + t], t);
-              if (t < steps - 1) {
-                const d = pred.time[r * steps + t] - e.times[t + 1];
-                onTime(row, e.labels[t + 1], d * d);
-              }
+/**
+ * Runs the network over sequences grouped by length and calls `onTime(row, nextLabel, squaredError)` for each
+ * step with a next time and `onRank(row, rank, step)` for each step's next label.
+ */
+function forEachPrediction(
+  net: MultimodalNet,
+  params: Float32Array,
+  encoded: Encoded[],
+  onTime: (row: number, label: number, error: number) => void,
+  onRank?: (row: number, rank: number, step: number) => void,
+  onDone?: (done: number) => void,
+): void {
+  const p = net.layout.toTensors(params);
+  let done = 0;
+  try {
+    for (const rows of groupByLength(encoded.map((_, i) => i), encoded).values()) {
+      for (const part of chunks(rows, 1024)) {
+        const b = batch(part, encoded);
+        const pred = net.predict(p, b);
+        part.forEach((row, r) => {
+          const e = encoded[row];
+          const steps = b.steps;
+          for (let t = 0; t < steps; t++) {
+            onRank?.(row, pred.rank[r * steps + t], t);
+            if (t < steps - 1) {
+              const d = pred.time[r * steps + t] - e.times[t + 1];
+              onTime(row, e.labels[t + 1], d * d);
             }
-          });
-          done += part.length;
-          onDone?.(done);
-        }
+          }
+        });
+        done += part.length;
+        onDone?.(done);
       }
-    } finally {
-      for (const t of Object.values(p)) t.dispose();
     }
+  } finally {
+    for (const t of Object.values(p)) t.dispose();
   }
 }
 
