@@ -137,8 +137,9 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
     const nTime = rows * (steps - 1);
     // the training loss's normalisers (see meanSteps)
     const mean = this.config.meanSteps ?? steps;
-    const labelNorm = rows * (mean - first);
-    const timeNorm = rows * (mean - 1);
+    // (a batch without such positions adds 0 whatever its normaliser; 1 keeps that from being 0 / 0)
+    const labelNorm = rows * (mean - first || 1);
+    const timeNorm = rows * (mean - 1 || 1);
     const wl = p['label.w'] as tf.Tensor2D;
     const wt = p['time.w'] as tf.Tensor2D;
     const wlT = grad ? tf.transpose(wl) : null;
