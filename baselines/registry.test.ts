@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BASELINE_NAMES, createBaseline } from './registry.ts';
+import { BASELINE_NAMES, NEURAL_BASELINE_NAMES, createBaseline } from './registry.ts';
 import { syntheticTraces } from '../bench/synthetic-traces.ts';
 
 describe('baseline registry', () => {
@@ -15,8 +15,20 @@ describe('baseline registry', () => {
     expect(createBaseline('cpd').detects).toEqual(['path']);
   });
 
+  it('makes the neural baselines with the cell seed winning over a seed option', () => {
+    for (const name of NEURAL_BASELINE_NAMES) {
+      expect(createBaseline(name).name).toBe(name);
+      expect(createBaseline(name, { seed: 4 }).options).toMatchObject({ seed: 4 });
+      expect(createBaseline(name, { seed: 4 }, 9).options).toMatchObject({ seed: 9 });
+    }
+    expect(createBaseline('deeplog', { g: 3 }).options).toMatchObject({ g: 3, h: 10, hidden: [64, 64], rtGroup: 'transition' });
+    expect(() => createBaseline('deeplog', { window: 5 })).toThrow(/deeplog: unknown option "window"/);
+    expect(createBaseline('multimodal-lstm').options).toMatchObject({ k: 5, z: 3, label: 'call-key' });
+    expect(() => createBaseline('multimodal-lstm', { shared: 64 })).toThrow(/option "shared" must be an array/);
+  });
+
   it('rejects unknown baselines, unknown options and mistyped values', () => {
-    expect(() => createBaseline('deeplog')).toThrow(/unknown baseline "deeplog"/);
+    expect(() => createBaseline('no-such-method')).toThrow(/unknown baseline "no-such-method"/);
     expect(() => createBaseline('wfg', { ktails: 3 })).toThrow(/wfg: unknown option "ktails"/);
     expect(() => createBaseline('hstv-3sigma', { k: '3' })).toThrow(/option "k" must be a number/);
     expect(() => createBaseline('rule', { faultCodes: '5xx' })).toThrow(/option "faultCodes" must be an array/);

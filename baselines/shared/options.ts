@@ -17,3 +17,13 @@ export function checkOptions(name: string, defaults: object, options: Record<str
 export function checkChoice(name: string, option: string, value: unknown, choices: readonly string[]): void {
   if (!choices.includes(value as string)) throw new InputError({}, `${name}: option "${option}" must be one of ${choices.map((c) => `"${c}"`).join(', ')}, not ${JSON.stringify(value)}`);
 }
+
+/** An input error unless every value is a positive integer, or a non-empty list of them (widths, lengths, counts). */
+export function requirePositiveIntegers(name: string, values: Record<string, number | readonly number[]>): void {
+  for (const [k, v] of Object.entries(values)) {
+    const list = typeof v === 'number' ? [v] : v;
+    if (list.length === 0 || !list.every((x) => Number.isInteger(x) && x >= 1)) {
+      throw new InputError({}, `${name}: option "${k}" must be ${typeof v === 'number' ? 'a positive integer' : 'a non-empty list of positive integers'}, not ${JSON.stringify(v)}`);
+    }
+  }
+}

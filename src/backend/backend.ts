@@ -81,3 +81,6 @@ export function describeBackend(info: BackendInfo): string {
   const why = info.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   return `backend: ${info.name}${why ? ` (skipped ${why})` : ''}`;
 }
+
+/** The tfjs backend in use now (after a method ran: the one it trained on), for result files. */
+export const activeBackend = (): string => tf.getBackend();

@@ -1,6 +1,6 @@
 import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
-import { activeBackend, createDeepBaseline, DEEP_BASELINE_NAMES, deepBaselineDescription } from '../../baselines/deep-registry.ts';
-import { BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
+import { BASELINE_NAMES, NEURAL_BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
+import { activeBackend } from '../backend/backend.ts';
 import { releasedTrainTicketDataset, serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
 import { gmmDetector } from '../../baselines/gmm/detector.ts';
 import { checkOptions } from '../../baselines/shared/options.ts';
@@ -97,13 +97,13 @@ export const densityMethods: MethodEntry[] = [
   },
 ];
 
-/** The neural detection baselines of Table II (baselines/deep-registry.ts): seeded by the cell's seed, on the tfjs backend of their `backend` option. */
-export const deepDetectionBaselines: MethodEntry[] = DEEP_BASELINE_NAMES.map((name) => ({
+/** The neural detection baselines (baselines/registry.ts): aevb, omnianomaly, deeplog (DeepLog*), multimodal-lstm; seeded by the cell's seed, on the tfjs backend. */
+export const neuralBaselines: MethodEntry[] = NEURAL_BASELINE_NAMES.map((name) => ({
   kind: 'detection',
   name,
-  description: deepBaselineDescription(name),
+  description: `${name} detection baseline (baselines/${name}/; tfjs)`,
   version: '1',
-  create: ({ seed, options }) => createDeepBaseline(name, options, seed),
+  create: ({ seed, options }) => createBaseline(name, options, seed),
   backend: activeBackend,
 }));
 
@@ -130,7 +130,7 @@ export function builtinRegistry(): Registry {
   for (const m of detectionBaselines) r.addMethod(m);
   for (const m of traceAnomalyMethods) r.addMethod(m);
   for (const m of densityMethods) r.addMethod(m);
-  for (const m of deepDetectionBaselines) r.addMethod(m);
+  for (const m of neuralBaselines) r.addMethod(m);
   for (const m of localizationMethods) r.addMethod(m);
   return r;
 }
