@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend/backend.ts';
 import type { Detector } from '../../src/contracts/detector.ts';
 import { Random } from '../../src/util/random.ts';

@@ -134,7 +134,6 @@ export class MultimodalNet implements TrainableNetwork<SequenceBatch> {
     const V = this.config.labels;
     const first = this.config.skipFirst ? 1 : 0;
     const nLabel = rows * (steps - first);
-    const nTime = rows * (steps - 1);
     // the training loss's normalisers (see meanSteps)
     const mean = this.config.meanSteps ?? steps;
     // (a batch without such positions adds 0 whatever its normaliser; 1 keeps that from being 0 / 0)
