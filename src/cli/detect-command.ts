@@ -2,6 +2,8 @@ import { dirname, join, basename } from 'node:path';
 import { describeBackend } from '../backend/backend.ts';
 import { loadModel } from '../detector/model-folder.ts';
 import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
+import { localizeAnomalies, type RootCauseColumns } from '../localize/localize-anomalies.ts';
+import { TraceAnomalyLocalizer } from '../localize/traceanomaly-localizer.ts';
 import { csvField } from '../readers/lines.ts';
 import { Whitelist } from '../stv/whitelist.ts';
 import { OutputSet } from '../util/atomic-write.ts';
@@ -16,11 +18,15 @@ export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--
                     [--whitelist W.json] [--samples L_z] [--alpha A] [--seed N]
                     [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N] --out SCORES.csv
   Scores traces with a model from \`traceanomaly train\` (the same kind of input it was trained on) and writes
-  SCORES.csv: trace_id,log_px,p_value,anomalous,unseen
+  SCORES.csv: trace_id,log_px,p_value,anomalous,unseen,root_cause_service,root_cause_path
     log_px     log p(x) by importance sampling with L_z samples (nats; empty for unseen traces, not scored)
     p_value    left-tail p-value of log_px under the model's KDE (0 for unseen traces)
     anomalous  1 when p_value < alpha or the trace has an unseen call path, else 0
     unseen     1 when the trace has a call path (or STV dimension) that training never had, not whitelisted
+    root_cause_service, root_cause_path
+               for anomalous traces, the root cause by TraceAnomaly's localisation (sec. II-D: the anomalous
+               dimension with the longest call path among the trace's HSTVs, else the longest common path and
+               the next called service); the path is the STV dimension id ("dimension j" on unnamed STVs)
   and, when some trace has one, SCORES.unseen.csv: trace_id,call_path_id (dim:<index> for unnamed dimensions).
   L_z, alpha and seed default to the model's.`;
 
@@ -33,7 +39,7 @@ export async function detectCommand(args: string[]): Promise<number> {
   const file = requireString(o.in, 'in');
   const modelDir = requireString(o.model, 'model');
   const outFile = requireString(o.out, 'out');
-  const { model, options } = await loadModel(modelDir);
+  const { model, options, hstv } = await loadModel(modelDir);
   const opts = { ...options, ...runOptions(o, options) };
   const backend = await selectBackend(opts.backend);
   const whitelist = o.whitelist !== undefined ? Whitelist.fromJSON(await readJsonFile(o.whitelist), o.whitelist) : undefined;
@@ -49,13 +55,22 @@ export async function detectCommand(args: string[]): Promise<number> {
   const unseenCount = a.unseen.filter((u) => u.length > 0).length;
   bar.done(a.ids.length - unseenCount, `${flagged} anomalous of ${a.ids.length} (${unseenCount} with unseen call paths)`);
 
+  const causes = new Map<number, RootCauseColumns>();
+  if (hstv) {
+    const localizer = new TraceAnomalyLocalizer({ input: hstv.source, definition: opts.definition, edgeLabel: opts.edgeLabel });
+    localizer.useReference(hstv);
+    const rows = [...a.anomalous.keys()].filter((i) => a.anomalous[i] === 1);
+    (await localizeAnomalies(localizer, input, rows)).forEach((c, k) => causes.set(rows[k], c));
+  } else process.stderr.write('this model folder has no hstv.json (trained by an older version): no root causes\n');
+
   const out = new OutputSet();
   try {
     await out.text(outFile, (function* () {
-      yield 'trace_id,log_px,p_value,anomalous,unseen';
+      yield 'trace_id,log_px,p_value,anomalous,unseen,root_cause_service,root_cause_path';
       for (let i = 0; i < a.ids.length; i++) {
         const u = a.unseen[i].length > 0;
-        yield [csvField(a.ids[i]), u ? '' : formatNumber(a.logPx[i]), formatNumber(a.pValue[i]), String(a.anomalous[i]), u ? '1' : '0'].join(',');
+        const c = causes.get(i);
+        yield [csvField(a.ids[i]), u ? '' : formatNumber(a.logPx[i]), formatNumber(a.pValue[i]), String(a.anomalous[i]), u ? '1' : '0', csvField(c?.root_cause_service ?? ''), csvField(c?.root_cause_path ?? '')].join(',');
       }
     })());
     if (unseenCount > 0) {

@@ -4,6 +4,7 @@ import type { EdgeLabel } from '../callpaths/edges.ts';
 import { inputSize } from '../contracts/dataset.ts';
 import { BANDWIDTH_RULES } from '../decision/kde.ts';
 import { saveModel } from '../detector/model-folder.ts';
+import { TraceAnomalyLocalizer } from '../localize/traceanomaly-localizer.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from '../detector/options.ts';
 import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
 import { FLOW_KINDS } from '../model/flows/build.ts';
@@ -22,7 +23,7 @@ export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns
                    [--patience N] [--valid-every N] [--samples L_z] [--alpha A] [--bandwidth silverman|scott]
   Trains TraceAnomaly (paper sec. III) on normal traces: STVs (released text format or stv.csv) or a raw export
   (call paths are then built from it). 10% of the traces are held out for early stopping and the KDE.
-  Writes MODEL_DIR/model.json, weights.bin and, for raw traces, callpaths.json.
+  Writes MODEL_DIR/model.json, weights.bin, hstv.json (for root causes) and, for raw traces, callpaths.json.
   Defaults: seed ${D.seed}, flow ${D.flow}, K ${D.flowLength}, z ${D.zDim}, max epochs ${D.maxEpochs}, batch ${D.batchSize},
   validation every ${D.validEvery} epochs (L_z ${D.validSamples}), patience ${D.patience}, L_z ${D.samples}, alpha ${D.alpha},
   ${D.workers} worker threads on wasm; K 0 is the vanilla VAE.`;
@@ -91,7 +92,10 @@ export async function trainCommand(args: string[]): Promise<number> {
   });
   const r = detector.model.report!;
   bar.done(done, `${r.epochs} epochs (best ${r.bestEpoch}, valid NLL ${r.bestValidNll.toFixed(2)}), ${r.engine}`);
-  await saveModel(outDir, detector.model, detector.options, callPathListLines);
+  // the HSTV index of the same training traces, so that detect can name root causes (sec. II-D)
+  const localizer = new TraceAnomalyLocalizer({ input: input.traces ? 'traces' : 'stv', definition: options.definition, edgeLabel: options.edgeLabel });
+  await localizer.fit(input);
+  await saveModel(outDir, detector.model, detector.options, callPathListLines, localizer.reference);
   process.stderr.write(`model (${detector.model.space.norm.columns.length} dimensions, KDE bandwidth ${detector.model.kde.bandwidth.toPrecision(3)}) -> ${outDir} in ${formatDuration(r.trainSeconds)}\n`);
   return 0;
 }

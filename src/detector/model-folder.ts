@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CallPathList, type CallPathListJson } from '../callpaths/call-path-list.ts';
+import { HstvReference, type HstvReferenceJson } from '../hstv/hstv-reference.ts';
 import { GaussianKde, type KdeJson } from '../decision/kde.ts';
 import type { VaeConfig } from '../model/config.ts';
 import type { TrainReport } from '../model/trainer.ts';
@@ -16,7 +17,8 @@ import type { FittedModel } from './traceanomaly-detector.ts';
  * - model.json: options, network configuration, the parameter layout of weights.bin, the input space
  *   (STV width, dimension ids, normalisation), the KDE (bandwidth and validation log p(x)) and the training report;
  * - weights.bin: the parameters, float32 little-endian, in the order model.json lists them;
- * - callpaths.json: the call path list, when the model was trained on raw traces.
+ * - callpaths.json: the call path list, when the model was trained on raw traces;
+ * - hstv.json: the training traces' HSTV index, for root-cause localisation of anomalous traces (sec. II-D).
  */
 export interface ModelJson {
   format: 'traceanomaly-model';
@@ -26,12 +28,12 @@ export interface ModelJson {
   options: TraceAnomalyOptions;
   config: VaeConfig;
   parameters: { name: string; shape: number[] }[];
-  input: { width: number; dimensionIds: string[] | null; normalisation: Normalisation; callPaths: string | null };
+  input: { width: number; dimensionIds: string[] | null; normalisation: Normalisation; callPaths: string | null; hstv?: string | null };
   kde: KdeJson;
   training: TrainReport | null;
 }
 
-export async function saveModel(dir: string, m: FittedModel, options: TraceAnomalyOptions, callPathLines?: (list: CallPathList) => Iterable<string>): Promise<void> {
+export async function saveModel(dir: string, m: FittedModel, options: TraceAnomalyOptions, callPathLines?: (list: CallPathList) => Iterable<string>, hstv?: HstvReference): Promise<void> {
   const layout = new FlowVae(m.config).layout;
   const json: ModelJson = {
     format: 'traceanomaly-model',
@@ -41,7 +43,7 @@ export async function saveModel(dir: string, m: FittedModel, options: TraceAnoma
     options,
     config: m.config,
     parameters: layout.specs.map((s) => ({ name: s.name, shape: s.shape })),
-    input: { width: m.space.width, dimensionIds: m.space.dimensionIds ?? null, normalisation: m.space.norm, callPaths: m.space.callPaths ? 'callpaths.json' : null },
+    input: { width: m.space.width, dimensionIds: m.space.dimensionIds ?? null, normalisation: m.space.norm, callPaths: m.space.callPaths ? 'callpaths.json' : null, hstv: hstv ? 'hstv.json' : null },
     kde: m.kde.toJSON(),
     training: m.report ?? null,
   };
@@ -54,6 +56,7 @@ export async function saveModel(dir: string, m: FittedModel, options: TraceAnoma
       const lines = callPathLines ? callPathLines(m.space.callPaths) : [JSON.stringify(m.space.callPaths.toJSON())];
       await out.text(join(dir, 'callpaths.json'), lines);
     }
+    if (hstv) await out.text(join(dir, 'hstv.json'), [JSON.stringify(hstv.toJSON())]);
     await out.commit();
   } catch (e) {
     await out.abort();
@@ -61,7 +64,7 @@ export async function saveModel(dir: string, m: FittedModel, options: TraceAnoma
   }
 }
 
-export async function loadModel(dir: string): Promise<{ model: FittedModel; options: TraceAnomalyOptions }> {
+export async function loadModel(dir: string): Promise<{ model: FittedModel; options: TraceAnomalyOptions; hstv?: HstvReference }> {
   const file = join(dir, 'model.json');
   let json: ModelJson;
   try {
@@ -102,7 +105,16 @@ export async function loadModel(dir: string): Promise<{ model: FittedModel; opti
     ...(json.training ? { report: json.training } : {}),
     ...(json.backend ? { backend: json.backend } : {}),
   };
-  return { model, options: json.options };
+  let hstv: HstvReference | undefined;
+  if (json.input.hstv) {
+    const hf = join(dir, json.input.hstv);
+    try {
+      hstv = HstvReference.fromJSON(JSON.parse(await readFile(hf, 'utf8')) as HstvReferenceJson, callPaths ?? null);
+    } catch (e) {
+      throw new InputError({ file: hf }, `cannot read the HSTV index: ${(e as Error).message}`);
+    }
+  }
+  return { model, options: json.options, ...(hstv ? { hstv } : {}) };
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -12,6 +12,13 @@ export interface HstvGroup {
   count: number;
 }
 
+/** An HstvIndex as JSON (in model folders, for `traceanomaly detect`'s root causes). */
+export interface HstvIndexJson {
+  stdFloor: number;
+  validRows: number[];
+  groups: { dims: number[]; mean: number[]; std: number[]; count: number }[];
+}
+
 /** How a value is compared with its HSTVs: |z| (`two`, the paper) or z (`one`: slow-downs only). */
 export type Sided = 'two' | 'one';
 
@@ -50,6 +57,23 @@ export class HstvIndex {
       groups.set(key, { dims: rs[0].dims, mean, std, count: rs.length });
     }
     return new HstvIndex(groups, validRows, stdFloor);
+  }
+
+  toJSON(): HstvIndexJson {
+    return {
+      stdFloor: this.stdFloor,
+      validRows: Array.from(this.validRows),
+      groups: [...this.byKey.values()].map((g) => ({ dims: Array.from(g.dims), mean: Array.from(g.mean), std: Array.from(g.std), count: g.count })),
+    };
+  }
+
+  static fromJSON(j: HstvIndexJson): HstvIndex {
+    const groups = new Map<string, HstvGroup>();
+    for (const g of j.groups) {
+      const dims = Int32Array.from(g.dims);
+      groups.set(validKey(dims), { dims, mean: Float64Array.from(g.mean), std: Float64Array.from(g.std), count: g.count });
+    }
+    return new HstvIndex(groups, Int32Array.from(j.validRows), j.stdFloor);
   }
 
   /** Number of distinct sets of valid dimensions. */

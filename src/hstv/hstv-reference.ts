@@ -2,7 +2,7 @@ import type { DetectorInput } from '../contracts/dataset.ts';
 import { CallPathList, type PathDefinition } from '../callpaths/call-path-list.ts';
 import type { EdgeLabel } from '../callpaths/edges.ts';
 import { InputError } from '../util/errors.ts';
-import { HstvIndex } from './hstv-index.ts';
+import { HstvIndex, type HstvIndexJson } from './hstv-index.ts';
 import { sparseRow, type SparseRow } from './sparse-row.ts';
 
 /** Where HSTVs come from: STVs as given, or raw traces encoded with the training traces' call path list. */
@@ -14,6 +14,17 @@ export interface HstvSourceOptions {
   edgeLabel: EdgeLabel;
   /** Floor of the per-dimension std, in ms. */
   stdFloor: number;
+}
+
+/** An HstvReference as JSON; the call path list of a trace reference is saved apart (a model's callpaths.json). */
+export interface HstvReferenceJson {
+  format: 'traceanomaly-hstv';
+  version: 1;
+  method: string;
+  source: 'stv' | 'traces';
+  width: number;
+  dimensionIds: string[] | null;
+  index: HstvIndexJson;
 }
 
 /** A row encoded against the reference, with the number of its calls whose path the list lacks (traces only). */
@@ -51,6 +62,18 @@ export class HstvReference {
     if (m.ids.length === 0) throw new InputError({}, `${method}: no training rows`);
     const rows = Array.from({ length: m.ids.length }, (_, i) => sparseRow(m, i));
     return new HstvReference(method, source, HstvIndex.fit(rows, m.width, o.stdFloor), m.width, null, m.dimensionIds);
+  }
+
+  toJSON(): HstvReferenceJson {
+    return { format: 'traceanomaly-hstv', version: 1, method: this.method, source: this.source, width: this.width, dimensionIds: this.list ? null : (this.dimensionIds ?? null), index: this.index.toJSON() };
+  }
+
+  /** A saved reference; a trace reference needs the call path list it was fitted with. */
+  static fromJSON(j: HstvReferenceJson, list: CallPathList | null): HstvReference {
+    if (j.format !== 'traceanomaly-hstv' || j.version !== 1) throw new Error('not an HSTV reference (format traceanomaly-hstv, version 1)');
+    if (j.source === 'traces' && (list === null || list.width !== j.width)) throw new Error('an HSTV reference of traces needs the call path list it was fitted with');
+    const ids = j.source === 'traces' ? list!.dimensionIds : (j.dimensionIds ?? undefined);
+    return new HstvReference(j.method, j.source, HstvIndex.fromJSON(j.index), j.width, j.source === 'traces' ? list : null, ids);
   }
 
   /** Throws an InputError when the input lacks what the reference was fitted on, or has another width. */

@@ -69,8 +69,19 @@ export class TraceAnomalyLocalizer implements Localizer {
     const input: DetectorInput = {};
     if (train.traces) input.traces = train.traces;
     if (train.stv) input.stv = train.stv;
-    this.ref = HstvReference.fit(this.name, input, this.options);
-    this.paths = new DimensionPaths(this.ref.width, this.ref.list, this.ref.dimensionIds);
+    this.useReference(HstvReference.fit(this.name, input, this.options));
+  }
+
+  /** The fitted HSTV reference (to save it, e.g. in a model folder). */
+  get reference(): HstvReference {
+    if (this.ref === null) throw new Error(`${this.name}: not fitted`);
+    return this.ref;
+  }
+
+  /** Uses a fitted (saved) HSTV reference instead of fitting. */
+  useReference(ref: HstvReference): void {
+    this.ref = ref;
+    this.paths = new DimensionPaths(ref.width, ref.list, ref.dimensionIds);
   }
 
   async rank(data: DetectorInput, rows: number[]): Promise<RootCauseCandidate[][]> {

@@ -45,13 +45,19 @@ describe('traceanomaly train / detect', () => {
     expect(readFileSync(scores[2], 'utf8')).not.toBe(readFileSync(scores[0], 'utf8'));
 
     const rows = parse(scores[0]);
-    expect(readFileSync(scores[0], 'utf8').split('\n')[0]).toBe('trace_id,log_px,p_value,anomalous,unseen');
+    expect(readFileSync(scores[0], 'utf8').split('\n')[0]).toBe('trace_id,log_px,p_value,anomalous,unseen,root_cause_service,root_cause_path');
     const logPx = (prefix: string) => rows.filter((r) => r[0].startsWith(prefix)).map((r) => Number(r[1]));
     const normal = logPx('normal').sort((a, b) => a - b);
     const slow = logPx('slow');
     expect(Math.max(...slow)).toBeLessThan(normal[Math.floor(normal.length / 2)]);
+    // slow b: flagged, and b's dimension is the root cause (sec. II-D; the csv quotes ids with commas)
+    const text = readFileSync(scores[0], 'utf8');
     for (const r of rows.filter((r) => r[0].startsWith('slow'))) expect(r[3]).toBe('1');
-    for (const r of rows.filter((r) => r[0].startsWith('new-path'))) expect(r.slice(1)).toEqual(['', '0', '1', '1']);
+    expect(text.split('\n').filter((l) => l.startsWith('slow')).every((l) => l.endsWith(',b,"b(start->a,a->b)"'))).toBe(true);
+    // a new call to f: unseen, anomalous, and f (called after the longest common path start->a) is the root cause
+    for (const r of rows.filter((r) => r[0].startsWith('new-path'))) expect(r.slice(1, 6)).toEqual(['', '0', '1', '1', 'f']);
+    // normal traces that are not flagged get no root cause
+    for (const r of rows.filter((r) => r[0].startsWith('normal') && r[3] === '0')) expect(r.slice(5)).toEqual(['', '']);
     expect(readFileSync(join(dir, 's1.unseen.csv'), 'utf8').trim().split('\n')).toEqual([
       'trace_id,call_path_id',
       ...[0, 1, 2].map((i) => `new-path-4-${i},"f(start->a,a->f)"`),
