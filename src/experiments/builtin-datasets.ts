@@ -9,6 +9,7 @@ import { canonicalJson } from './cell-key.ts';
 import type { DatasetContext, DatasetEntry } from './registry.ts';
 import { datasetFromTraces } from './trace-dataset.ts';
 import { releasedTrainTicket } from '../../datasets/released-trainticket.ts';
+import { TWO_DIM_VERSION, twoDimService } from '../../datasets/two-dim/two-dim-service.ts';
 import { releasedTrainTicketFiles } from '../util/data-root.ts';
 import { fileDigest } from '../util/hash.ts';
 
@@ -94,4 +95,13 @@ export const releasedTrainTicketDataset: DatasetEntry = {
     return canonicalJson({ normal: await fileDigest(files.normal), abnormal: await fileDigest(files.abnormal), seed: ctx.seed, options: ctx.options });
   },
   load: (ctx) => releasedTrainTicket({ seed: ctx.seed, dataRoot: ctx.dataRoot, ...(typeof ctx.options.trainSize === 'number' ? { trainSize: ctx.options.trainSize } : {}) }),
+};
+
+/** A 2-dimension service for Fig. 11 (datasets/two-dim/): STVs only; options `train`, `testNormal`, `testAnomalies`. */
+export const twoDimDataset: DatasetEntry = {
+  name: 'two-dim-service',
+  description: 'A 2-dimension service (x = rt of the entrance, y = rt of the service it calls; three regimes) for Fig. 11',
+  seeded: true,
+  fingerprint: async (ctx) => canonicalJson({ generator: TWO_DIM_VERSION, seed: ctx.seed, quick: ctx.quick, options: ctx.options }),
+  load: async (ctx) => twoDimService({ seed: ctx.seed, ...(ctx.quick ? { train: 5000, testNormal: 1000, testAnomalies: 50 } : {}), ...ctx.options }),
 };

@@ -1,7 +1,8 @@
 import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
 import { BASELINE_NAMES, NEURAL_BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
 import { activeBackend } from '../backend/backend.ts';
-import { releasedTrainTicketDataset, serviceDatasets, trainTicketDataset } from './builtin-datasets.ts';
+import { releasedTrainTicketDataset, serviceDatasets, trainTicketDataset, twoDimDataset } from './builtin-datasets.ts';
+import { densityGridTask } from './tasks/density-grid.ts';
 import { gmmDetector } from '../../baselines/gmm/detector.ts';
 import { checkOptions } from '../../baselines/shared/options.ts';
 import { TraceAnomalyDetector, vanillaVae } from '../detector/traceanomaly-detector.ts';
@@ -126,11 +127,13 @@ export function builtinRegistry(): Registry {
   r.addDataset(trainTicketDataset);
   for (const d of serviceDatasets) r.addDataset(d);
   r.addDataset(releasedTrainTicketDataset);
+  r.addDataset(twoDimDataset);
   for (const m of demoMethods) r.addMethod(m);
   for (const m of detectionBaselines) r.addMethod(m);
   for (const m of traceAnomalyMethods) r.addMethod(m);
   for (const m of densityMethods) r.addMethod(m);
   for (const m of neuralBaselines) r.addMethod(m);
   for (const m of localizationMethods) r.addMethod(m);
+  r.addMethod(densityGridTask);
   return r;
 }
