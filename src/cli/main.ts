@@ -4,6 +4,7 @@ import { EXPERIMENT_USAGE, experimentCommand } from './experiment-command.ts';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.ts';
 import { SIMULATE_USAGE, simulateCommand } from './simulate-command.ts';
 import { STV_USAGE, stvCommand } from './stv-command.ts';
+import { QUALITY_USAGE, qualityCommand } from './quality-command.ts';
 import { TRAIN_USAGE, trainCommand } from './train-command.ts';
 import { DETECT_USAGE, detectCommand } from './detect-command.ts';
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   experiment: { run: experimentCommand, usage: EXPERIMENT_USAGE, summary: 'run an experiment (paper table, ablation) and write its report' },
   simulate: { run: simulateCommand, usage: SIMULATE_USAGE, summary: 'simulate labelled traces: the TrainTicket testbed or company-S-like services' },
   train: { run: trainCommand, usage: TRAIN_USAGE, summary: 'train a TraceAnomaly model on normal traces' },
+  quality: { run: qualityCommand, usage: QUALITY_USAGE, summary: 'the CI quality gate: a small experiment against committed thresholds' },
   detect: { run: detectCommand, usage: DETECT_USAGE, summary: 'score traces with a trained model: log p(x), p-value, verdict' },
 };
 
