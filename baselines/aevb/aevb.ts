@@ -171,7 +171,7 @@ export class AevbDetector implements Detector {
         this.summary.push({ microservice: name, model: 'sigma', points });
         continue;
       }
-      const forward = hooks?.progress ? { progress: (e: ProgressEvent) => hooks.progress!({ ...e, phase: `train ${j + 1}/${series.length}` }) } : undefined;
+      const forward = hooks?.progress ? { progress: (e: ProgressEvent) => hooks.progress!({ ...e, phase: `${e.phase} ${j + 1}/${series.length}` }) } : undefined;
       const part = await this.fitVae(traces, s, name, forward);
       this.parts.push(part);
       this.summary.push({ microservice: name, model: 'vae', points, epochs: part.report.epochs, trainSeconds: part.report.trainSeconds });

@@ -129,6 +129,7 @@ export function* simulateDay(o: DayOptions): Generator<SimTrace> {
   };
   drawArrival();
   let skipIdx = 0;
+  let traceNo = 0;
   for (;;) {
     const top = agenda.peek();
     if (nextArrival < dayEnd && (top === undefined || nextArrival <= top.time)) {
@@ -140,7 +141,7 @@ export function* simulateDay(o: DayOptions): Generator<SimTrace> {
     }
     const p = agenda.pop();
     if (p === undefined) break;
-    const sim = buildSimTrace(p.request, p.time, o, rng);
+    const sim = buildSimTrace(p.request, p.time, o, rng, traceNo++);
     while (o.skip !== undefined && skipIdx < o.skip.length && o.skip[skipIdx][1] <= p.time) skipIdx++;
     const skipped = o.skip !== undefined && skipIdx < o.skip.length && o.skip[skipIdx][0] <= p.time;
     if (!skipped) yield sim.sim;
@@ -151,7 +152,7 @@ export function* simulateDay(o: DayOptions): Generator<SimTrace> {
   }
 }
 
-function buildSimTrace(req: SimRequest, start: number, o: DayOptions, rng: Random) {
+function buildSimTrace(req: SimRequest, start: number, o: DayOptions, rng: Random, n: number) {
   const seed = rng.int(2 ** 32);
   const glitched = rng.next() < o.glitchRate;
   const kinds = o.glitchKinds ?? ['spike', 'error'];
@@ -161,7 +162,7 @@ function buildSimTrace(req: SimRequest, start: number, o: DayOptions, rng: Rando
   const load = o.curve.load((start - o.startEpoch) / MINUTE);
   const build = (glitchAt: number) => {
     const trng = new Random(seed);
-    const id = traceId(trng);
+    const id = traceId(trng, o.seed, n);
     return { id, built: buildTrace(req.entry, start, { rng: trng, request: req.ctx, faults, load, glitchAt, glitchKind }) };
   };
   let { id, built } = build(-1);

@@ -8,7 +8,7 @@ import { PAPER_SHAPE, TrafficCurve, type TrafficShape } from '../sim/traffic.ts'
 import { buildModel, type TrainTicketModel } from './model.ts';
 import { SESSION_WEIGHTS, TrainTicketWorkload, type SessionKind } from './workload.ts';
 
-export const GENERATOR_VERSION = 'trainticket-sim/1';
+export const GENERATOR_VERSION = 'trainticket-sim/2';
 
 export interface TrainTicketConfig {
   seed: number;

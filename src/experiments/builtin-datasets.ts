@@ -1,6 +1,5 @@
 import type { Dataset, DataSplit } from '../contracts/dataset.ts';
-import type { Trace } from '../trace/trace.ts';
-import { Random } from '../util/random.ts';
+import { checkTestSample, sampleIndices } from './test-sample.ts';
 import { GENERATOR_VERSION, simulateTrainTicket, TRAINTICKET_PRESETS, type TrainTicketPreset } from '../../datasets/trainticket/simulate.ts';
 import { SERVICES_PRESETS, SERVICES_VERSION, simulateService, type ServicesPreset } from '../../datasets/services/simulate.ts';
 import { TABLE_I } from '../../datasets/services/table1.ts';
@@ -16,12 +15,6 @@ import { fileDigest } from '../util/hash.ts';
 /** A different seed for the labelled fault-injection run that supervised localisers (MEPFL) train on. */
 const FAULT_TRAIN_SALT = 10_007;
 
-const TEST_SAMPLE_SALT = 31;
-
-/** A seeded share of the traces, in their order (quick forms test on a sample; the anomaly rate stays the same in expectation). */
-function sampleTraces(traces: Trace[], share: number, rng: Random): Trace[] {
-  return traces.filter(() => rng.next() < share);
-}
 
 /** The preset a cell uses: `options.preset`, else `quick` for --quick runs and `paper` otherwise. */
 function presetOf(ctx: DatasetContext): 'quick' | 'paper' {
@@ -39,9 +32,8 @@ function presetOf(ctx: DatasetContext): 'quick' | 'paper' {
 function simulated(name: string, simulate: (seed: number) => SimulatedDataset, ctx: DatasetContext): Dataset {
   ctx.log(`simulating ${name} (seed ${ctx.seed})`);
   const sim = simulate(ctx.seed);
-  const sample = ctx.options.testSample ?? 1;
-  if (typeof sample !== 'number' || !(sample > 0 && sample <= 1)) throw new Error(`dataset option testSample must be a number in (0, 1], not ${JSON.stringify(sample)}`);
-  const test = sample < 1 ? sampleTraces(sim.test.traces!, sample, new Random(ctx.seed).fork(TEST_SAMPLE_SALT)) : sim.test.traces!;
+  const sample = checkTestSample(ctx.options.testSample ?? 1, 'dataset option testSample');
+  const test = sample < 1 ? sampleIndices(sim.test.traces!.length, sample, ctx.seed).map((i) => sim.test.traces![i]) : sim.test.traces!;
   const ds = datasetFromTraces({
     name,
     description: sim.description,

@@ -14,6 +14,7 @@ import { Random } from '../util/random.ts';
 import { canonicalJson, sha256 } from './cell-key.ts';
 import type { DatasetContext, DatasetEntry } from './registry.ts';
 import { datasetFromTraces } from './trace-dataset.ts';
+import { sampleIndices } from './test-sample.ts';
 
 /** One input file of a dataset file; a bare string is `{"file": ...}`. */
 export interface SourceSpec {
@@ -40,6 +41,8 @@ export interface SplitSpec {
   seed?: number | 'cell';
   /** Drop rows labelled anomalous from the training split (default true; false keeps them as unlabelled glitches). */
   trainNormalOnly?: boolean;
+  /** Test on a seeded share in (0, 1] of the test rows (seeded by `seed`; `"cell"` by the cell's seed). Default 1. */
+  testSample?: number;
 }
 
 /** A dataset as data: which files, their format and labels, how to split them. Paths are relative to the file. */
@@ -97,6 +100,8 @@ export function validateDatasetFile(raw: unknown, file: string): DatasetFileSpec
   const f = split?.trainFraction;
   if (rule !== 'files' && (typeof f !== 'number' || !(f > 0 && f < 1))) fail('"split.trainFraction" must be a number between 0 and 1');
   if (split?.seed !== undefined && split.seed !== 'cell' && !Number.isInteger(split.seed)) fail('"split.seed" must be an integer or "cell"');
+  const ts = split?.testSample;
+  if (ts !== undefined && (typeof ts !== 'number' || !(ts > 0 && ts <= 1))) fail('"split.testSample" must be a number in (0, 1]');
   return { name: (s.name as string | undefined) ?? basename(file).replace(/\.json$/, ''), ...s, split: { ...split, rule: rule as SplitSpec['rule'] } } as DatasetFileSpec;
 }
 
@@ -209,6 +214,10 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
       train = pick(train, keep);
     }
   }
+  if (split.testSample !== undefined && split.testSample < 1) {
+    const seed = split.seed === 'cell' ? ctx.seed : (split.seed ?? 0);
+    test = pick(test, sampleIndices(test.ids.length, split.testSample, seed));
+  }
   if (train.ids.length === 0) throw new InputError({ file: specFile }, 'the training split is empty');
   if (test.ids.length === 0) throw new InputError({ file: specFile }, 'the test split is empty');
   const testLabels = new Map<string, TraceLabel>();
@@ -264,7 +273,7 @@ export function referencedFiles(spec: DatasetFileSpec): string[] {
 export async function datasetEntryFromFile(file: string): Promise<DatasetEntry> {
   const path = resolve(file);
   const spec = validateDatasetFile(await readJsonFile(path), path);
-  const seeded = spec.split?.rule === 'random' && spec.split.seed === 'cell';
+  const seeded = spec.split?.seed === 'cell' && (spec.split.rule === 'random' || (spec.split.testSample ?? 1) < 1);
   return {
     name: spec.name,
     description: spec.description ?? `dataset file ${file}`,

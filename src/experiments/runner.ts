@@ -91,17 +91,45 @@ export function planCells(def: ExperimentDef, plan: ExperimentPlan, registry: Re
   return cells;
 }
 
-/** Shows a long fit's or score's progress on stderr, one Progress line per phase. */
-function progressHooks(): FitHooks {
-  let current: { phase: string; p: Progress } | null = null;
+/** A phase that ran this long gets a closing line of its own (epoch by epoch losses in a CI log); shorter ones do not. */
+const CLOSING_LINE_SEC = 5;
+
+/**
+ * Shows a cell's progress on stderr, one Progress per phase (`train`, `validate`, `score`, ...): on a terminal a
+ * rewritten line, in logs a line every 30 s at most; when the work moves to another phase, a closing line for
+ * the one it leaves if that ran for 5 s or more. A phase whose count goes back (validation, every epoch)
+ * starts afresh, so its rate and ETA stay right; one whose count keeps growing (training samples) keeps its clock.
+ */
+export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitHooks & { finish(): void } {
+  const phases = new Map<string, { p: Progress; done: number; extra: string; since: number }>();
+  let current: string | null = null;
+  const close = () => {
+    const s = current === null ? undefined : phases.get(current);
+    if (!s) return;
+    if ((Date.now() - s.since) / 1000 >= CLOSING_LINE_SEC) s.p.done(s.done, s.extra);
+    else s.p.clear();
+  };
   return {
     progress(e) {
-      if (current?.phase !== e.phase) current = { phase: e.phase, p: new Progress(`    ${e.phase}`, e.total, 'steps') };
-      const extra = e.metrics ? Object.entries(e.metrics).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join(', ') : '';
-      if (e.total !== undefined && e.done >= e.total) current.p.done(e.done, extra);
-      else current.p.update(e.done, extra);
+      let s = phases.get(e.phase);
+      if (current !== e.phase) {
+        close();
+        current = e.phase;
+        if (s) s.since = Date.now();
+      }
+      if (!s || e.done < s.done) phases.set(e.phase, (s = { p: new Progress(`    ${e.phase}`, e.total, 'steps', stream), done: 0, extra: '', since: Date.now() }));
+      s.done = e.done;
+      s.extra = e.metrics ? Object.entries(e.metrics).map(([k, v]) => `${k} ${formatMetric(v)}`).join(', ') : '';
+      s.p.update(e.done, s.extra);
     },
+    finish: close,
   };
+}
+
+/** Integers as they are, large rates rounded with separators, the rest to 4 significant digits. */
+export function formatMetric(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en-US');
+  return Math.abs(v) >= 100 && Math.abs(v) < 1e15 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(4);
 }
 
 const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(3));
@@ -165,7 +193,8 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
     }
     const data = await loaded.data; // bad input fails the run: the user has to fix the data
     try {
-      const outcome = await runCell(method, { seed: spec.seed, quick, options: spec.options }, data, progressHooks(), def.report.ks);
+      const hooks = progressHooks();
+      const outcome = await runCell(method, { seed: spec.seed, quick, options: spec.options }, data, hooks, def.report.ks).finally(() => hooks.finish());
       const result: CellResult = {
         format: 'traceanomaly-cell',
         spec,

@@ -33,6 +33,11 @@ export class Progress {
     this.stream.write(this.tty ? `\r\x1b[K${line}\n` : `${line}\n`);
   }
 
+  /** Takes a terminal's live line away (no closing line); nothing in logs. */
+  clear(): void {
+    if (this.tty) this.stream.write('\r\x1b[K');
+  }
+
   private format(done: number, extra: string): string {
     const sec = (Date.now() - this.start) / 1000;
     const rate = sec > 0 ? done / sec : 0;

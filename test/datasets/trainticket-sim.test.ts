@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Random } from '../../src/util/random.ts';
+import { traceId } from '../../datasets/sim/ids.ts';
 import { CallPathList } from '../../src/callpaths/call-path-list.ts';
 import { responseTime, type Trace } from '../../src/trace/trace.ts';
 import type { SimTrace } from '../../datasets/sim/run.ts';
@@ -75,6 +77,17 @@ describe('TrainTicket simulator, quick preset', () => {
     expect(b.length).toBeGreaterThan(500);
     expect(median(a)).not.toBe(median(b));
     expect(mannWhitney(a, b)).toBeLessThan(1e-6);
+  });
+
+  it('never repeats a trace id, within a day or between the training and test days', () => {
+    // 19,000 + 87,000 traces drawn: ids with only 32 random bits would collide here (birthday bound)
+    const ids = new Set([...train.map((t) => t.id), ...test.map((s) => s.trace.id)]);
+    expect(ids.size).toBe(train.length + test.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    // each trace's generator has a 32-bit seed, so two traces can share it (seed 3's quick test day has such a
+    // pair): their ids still differ, by their number in the day and by the day's seed
+    const same = (daySeed: number, n: number) => traceId(new Random(42), daySeed, n);
+    expect(new Set([same(1, 0), same(1, 1), same(2, 0), same(2, 1)]).size).toBe(4);
   });
 
   it('keeps the test set near the paper proportions (rt and path anomalies, normal traces)', () => {

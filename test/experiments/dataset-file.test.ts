@@ -55,6 +55,23 @@ describe('dataset files', () => {
     expect(other.train.stv!.ids).not.toEqual(d.train.stv!.ids);
   });
 
+  it('split.testSample tests on a seeded share of the test rows, the same share for the same seed', async () => {
+    const dir = tempDir();
+    writeStvPool(dir);
+    const raw = { name: 'pool', format: 'stv-text', traces: [{ file: 'normal.txt', label: 0 }, { file: 'abnormal.txt', label: 1, anomalyType: 'rt' }], split: { rule: 'random', trainFraction: 0.6, seed: 3, testSample: 0.5 } };
+    const spec = validateDatasetFile(raw, join(dir, 'pool.json'));
+    const full = await loadDatasetFile({ ...spec, split: { ...spec.split!, testSample: 1 } }, join(dir, 'pool.json'), ctx);
+    const half = await loadDatasetFile(spec, join(dir, 'pool.json'), ctx);
+    const ids = half.test.stv!.ids;
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.length).toBeLessThan(full.test.stv!.ids.length);
+    // a subset, in the full test split's order; the training split is untouched
+    expect(full.test.stv!.ids.filter((id) => ids.includes(id))).toEqual(ids);
+    expect(half.train.stv!.ids).toEqual(full.train.stv!.ids);
+    expect((await loadDatasetFile(spec, join(dir, 'pool.json'), ctx)).test.stv!.ids).toEqual(ids);
+    expect(() => validateDatasetFile({ ...raw, split: { ...raw.split, testSample: 0 } }, 'x.json')).toThrow(/testSample/);
+  });
+
   it('split by time: the earliest traces train, anomalous ones among them left out', async () => {
     const dir = tempDir();
     const { train } = tinyService({ seed: 3, train: 10, testNormal: 0, testAnomalies: 0 });
