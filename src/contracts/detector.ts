@@ -27,6 +27,16 @@ export interface Detector {
    * per row, the type it would be flagged for, or null. Methods without it cannot have per-type precision.
    */
   anomalyTypes?(data: DetectorInput): Promise<(AnomalyType | null)[]>;
+  /**
+   * Optional, for detectors whose costly fit can serve several experiment cells that differ only in options
+   * used after training (TraceAnomaly's L_z, alpha, bandwidth): `fitKey()` names what `fit` learns (equal keys
+   * and equal training data give the same fitted state), `fittedState()` hands that state over, and
+   * `adoptFit(state, train)` takes it and redoes only what depends on the other options (the KDE over the
+   * held-out traces' log p(x) at this L_z). The result must equal a fresh `fit` with the same options.
+   */
+  fitKey?(): string;
+  fittedState?(): unknown;
+  adoptFit?(state: unknown, train: DetectorInput, hooks?: FitHooks): Promise<void>;
 }
 
 /** Progress callbacks a long `fit` or `score` may call; the caller decides how to show them. */

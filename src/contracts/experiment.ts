@@ -64,7 +64,12 @@ export interface CellResult {
   values?: Record<string, number>;
   /** Larger outputs a task cell keeps (e.g. a density grid). */
   artifacts?: Record<string, unknown>;
-  times: { trainSec: number; testSec: number };
+  /**
+   * Wall-clock seconds of fit and of score + decide. `fitSharedSec`: the trained model came from an earlier cell
+   * of the same run that differed only in options used after training (Detector.fitKey); `trainSec` is then that
+   * cell's training time plus this cell's own share (`fitSharedSec`, e.g. the KDE at another L_z).
+   */
+  times: { trainSec: number; testSec: number; fitSharedSec?: number };
   /** Every option of the method with the value it used (the Detector's `options`). */
   methodOptions?: Record<string, unknown>;
   /** The size of the data the cell saw. */

@@ -7,6 +7,8 @@ import type { TrainEngine } from '../model/engine.ts';
 import { openEngine, train, type TrainReport } from '../model/trainer.ts';
 import { FlowVae } from '../model/vae.ts';
 import type { Whitelist } from '../stv/whitelist.ts';
+import type { StvMatrix } from '../stv/matrix.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 import { traceKey, type Analysis } from './analysis.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from './options.ts';
 import type { InputSpace } from './prepare.ts';
@@ -80,13 +82,44 @@ export class TraceAnomalyDetector implements Detector {
     await this.backendReady();
     const o = this.options;
     const { space, train: rest, valid } = prepareTraining(data, o);
-    const nValid = valid.ids.length;
     const config = this.vaeConfig(space.norm.columns.length);
     const model = new FlowVae(config);
     const { engine, report } = await train(model, rest.values, valid.values, { ...o }, hooks);
     try {
-      const r = await engine.score(valid.values, nValid, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(valid.ids, traceKey) });
-      this.fitted = { config, params: await engine.params(), space, kde: new GaussianKde(r.logPx, o.bandwidth), report, backend: this.backendInfo!.name };
+      const kde = await this.kdeOf(engine, valid);
+      this.fitted = { config, params: await engine.params(), space, kde, report, backend: this.backendInfo!.name };
+    } finally {
+      await engine.close();
+    }
+  }
+
+  /** The KDE over the held-out traces' log p(x) at this detector's L_z and bandwidth rule. */
+  private async kdeOf(engine: TrainEngine, valid: StvMatrix): Promise<GaussianKde> {
+    const o = this.options;
+    const r = await engine.score(valid.values, valid.ids.length, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(valid.ids, traceKey) });
+    return new GaussianKde(r.logPx, o.bandwidth);
+  }
+
+  /** What fit() learns depends on every option but L_z, alpha and the bandwidth rule (used after training) and the name. */
+  fitKey(): string {
+    const { samples: _l, alpha: _a, bandwidth: _b, name: _n, ...rest } = this.options;
+    return canonicalJson(rest);
+  }
+
+  /** The trained network, its input space and training report (the KDE is redone by adoptFit). */
+  fittedState(): unknown {
+    const { kde: _k, ...state } = this.model;
+    return state;
+  }
+
+  /** Takes the trained network of a detector with the same fitKey and fits the KDE at this L_z and bandwidth. */
+  async adoptFit(state: unknown, data: DetectorInput): Promise<void> {
+    await this.backendReady();
+    const s = state as Omit<FittedModel, 'kde'>;
+    const { valid } = prepareTraining(data, this.options);
+    const engine = await openEngine(new FlowVae(s.config), s.params, new Float32Array(0), { ...this.options });
+    try {
+      this.fitted = { ...s, kde: await this.kdeOf(engine, valid) };
     } finally {
       await engine.close();
     }

@@ -3,17 +3,8 @@ import { createHash } from 'node:crypto';
 /** Bumped when the meaning of a cell result changes, so that no older result is reused. */
 export const CELL_FORMAT_VERSION = 1;
 
-/** JSON with object keys sorted at every level, so that equal content gives equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v === undefined || typeof v === 'function') return undefined;
-    if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return v;
-  });
-}
+export { canonicalJson } from '../util/canonical-json.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 
 export const sha256 = (text: string | Uint8Array): string => createHash('sha256').update(text).digest('hex');
 

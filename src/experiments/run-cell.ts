@@ -5,6 +5,7 @@ import type { CellResult } from '../contracts/experiment.ts';
 import { evaluateDetection } from '../metrics/detection.ts';
 import { evaluateLocalization, localizationValues } from '../metrics/localization.ts';
 import { InputError } from '../util/errors.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
 import type { DetectionMethod, LocalizationMethod, MethodContext, MethodEntry, TaskMethod } from './registry.ts';
 
 /** The part of a result a cell computes; the runner adds the spec, key, versions and time stamp. */
@@ -53,15 +54,56 @@ function missingInput(needs: 'traces' | 'stv' | 'either', dataset: Dataset): str
 
 const seconds = (t0: number): number => (performance.now() - t0) / 1000;
 
-async function runDetection(method: DetectionMethod, ctx: MethodContext, dataset: Dataset, hooks: FitHooks): Promise<CellOutcome> {
+/**
+ * Trained models that later cells of a run may share (Detector.fitKey): one per data set, seed, method and fit
+ * key, with the seconds its training took.
+ */
+export class SharedFits {
+  private readonly fits = new Map<string, { state: unknown; trainSec: number }>();
+  /** The data the stored fits were trained on; another data set empties the store (one model set in memory). */
+  private dataId: string | null = null;
+
+  key(dataId: string, method: string, seed: number, fitKey: string): string {
+    if (dataId !== this.dataId) {
+      this.fits.clear();
+      this.dataId = dataId;
+    }
+    return canonicalJson([dataId, method, seed, fitKey]);
+  }
+
+  get(key: string) {
+    return this.fits.get(key);
+  }
+
+  set(key: string, state: unknown, trainSec: number): void {
+    this.fits.set(key, { state, trainSec });
+  }
+}
+
+/** Fits the detector, or adopts a model an earlier cell trained with the same fit key on the same data. */
+async function fitOrShare(detector: Detector, train: DetectorInput, hooks: FitHooks, share?: { fits: SharedFits; dataId: string; method: string; seed: number }): Promise<CellOutcome['times']> {
+  const t0 = performance.now();
+  const reusable = share && detector.fitKey && detector.fittedState && detector.adoptFit;
+  const key = reusable ? share.fits.key(share.dataId, share.method, share.seed, detector.fitKey!()) : null;
+  const earlier = key === null ? undefined : share!.fits.get(key);
+  if (earlier) {
+    await detector.adoptFit!(earlier.state, train, hooks);
+    const fitSharedSec = seconds(t0);
+    return { trainSec: earlier.trainSec + fitSharedSec, testSec: 0, fitSharedSec };
+  }
+  await detector.fit(train, hooks);
+  const trainSec = seconds(t0);
+  if (key !== null) share!.fits.set(key, detector.fittedState!(), trainSec);
+  return { trainSec, testSec: 0 };
+}
+
+async function runDetection(method: DetectionMethod, ctx: MethodContext, dataset: Dataset, hooks: FitHooks, share?: { fits: SharedFits; dataId: string }): Promise<CellOutcome> {
   const detector: Detector = await method.create(ctx);
   const missing = missingInput(detector.needs, dataset);
   if (missing) return { status: 'not-applicable', reason: missing, times: { trainSec: 0, testSec: 0 }, methodOptions: { ...detector.options } };
   const truth = testTruth(dataset);
-  let t0 = performance.now();
-  await detector.fit(withoutLabels(dataset.train), hooks);
-  const trainSec = seconds(t0);
-  t0 = performance.now();
+  const fitTimes = await fitOrShare(detector, withoutLabels(dataset.train), hooks, share && { ...share, method: `${method.name}@${method.version}`, seed: ctx.seed });
+  const t0 = performance.now();
   const test = withoutLabels(dataset.test);
   const scores = await detector.score(test, hooks);
   const flagged = detector.decide(scores);
@@ -81,7 +123,7 @@ async function runDetection(method: DetectionMethod, ctx: MethodContext, dataset
     metrics: e.metrics,
     perType: e.perType,
     curve: e.curve.map(({ threshold, precision, recall }) => ({ threshold, precision, recall })),
-    times: { trainSec, testSec },
+    times: { ...fitTimes, testSec },
     methodOptions: { ...detector.options },
   };
 }
@@ -128,11 +170,15 @@ async function runTask(method: TaskMethod, ctx: MethodContext, dataset: Dataset,
   };
 }
 
-/** Runs one cell: fit on the training split, evaluate on the test split. */
-export function runCell(method: MethodEntry, ctx: MethodContext, dataset: Dataset, hooks: FitHooks, ks: number[] = [1, 2, 3]): Promise<CellOutcome> {
+/**
+ * Runs one cell: fit on the training split, evaluate on the test split. With `share`, a detection cell may take
+ * the trained model of an earlier cell on the same data (`dataId`) that differed only in options used after
+ * training, and leaves its own for later ones.
+ */
+export function runCell(method: MethodEntry, ctx: MethodContext, dataset: Dataset, hooks: FitHooks, ks: number[] = [1, 2, 3], share?: { fits: SharedFits; dataId: string }): Promise<CellOutcome> {
   switch (method.kind) {
     case 'detection':
-      return runDetection(method, ctx, dataset, hooks);
+      return runDetection(method, ctx, dataset, hooks, share);
     case 'localization':
       return runLocalization(method, ctx, dataset, ks);
     case 'task':

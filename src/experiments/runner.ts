@@ -9,7 +9,7 @@ import { canonicalJson, cellKey } from './cell-key.ts';
 import { CellStore } from './cell-store.ts';
 import { gridCombinations, methodRef, resolvePlan, variantLabel, type ExperimentDef, type ExperimentPlan } from './definition.ts';
 import type { DatasetContext, DatasetEntry, MethodEntry, Registry } from './registry.ts';
-import { runCell } from './run-cell.ts';
+import { runCell, SharedFits } from './run-cell.ts';
 import { softwareVersions } from './versions.ts';
 
 export interface RunOptions {
@@ -136,7 +136,8 @@ const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(
 
 function describeOutcome(r: CellResult): string {
   if (r.status === 'not-applicable') return `not applicable: ${r.reason}`;
-  const t = `train ${formatDuration(r.times.trainSec)}, test ${formatDuration(r.times.testSec)}`;
+  const shared = r.times.fitSharedSec !== undefined ? ` (model of an earlier cell; own share ${formatDuration(r.times.fitSharedSec)})` : '';
+  const t = `train ${formatDuration(r.times.trainSec)}${shared}, test ${formatDuration(r.times.testSec)}`;
   if (r.metrics) return `P ${fmt(r.metrics.precision)} R ${fmt(r.metrics.recall)} F1 ${fmt(r.metrics.f1)} AUPRC ${fmt(r.metrics.auprc)} (${t})`;
   if (r.ranking) return `${Object.entries(r.ranking.precisionAtK).map(([k, v]) => `P@${k} ${fmt(v ?? undefined)}`).join(' ')} over ${r.ranking.cases} cases (${t})`;
   return `${Object.entries(r.values ?? {}).slice(0, 4).map(([k, v]) => `${k} ${fmt(v)}`).join(' ')} (${t})`;
@@ -162,6 +163,7 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
   const fingerprints = new Map<string, Promise<string>>();
   let loaded: { id: string; data: Promise<Dataset> } | null = null;
   const records: CellRecord[] = [];
+  const fits = new SharedFits();
   const counts = { total: cells.length, reused: 0, computed: 0, failed: 0, notApplicable: 0 };
 
   for (let i = 0; i < cells.length; i++) {
@@ -194,7 +196,7 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
     const data = await loaded.data; // bad input fails the run: the user has to fix the data
     try {
       const hooks = progressHooks();
-      const outcome = await runCell(method, { seed: spec.seed, quick, options: spec.options }, data, hooks, def.report.ks).finally(() => hooks.finish());
+      const outcome = await runCell(method, { seed: spec.seed, quick, options: spec.options }, data, hooks, def.report.ks, { fits, dataId: `${dataId}/${fingerprint}` }).finally(() => hooks.finish());
       const result: CellResult = {
         format: 'traceanomaly-cell',
         spec,

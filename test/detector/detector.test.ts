@@ -59,6 +59,25 @@ describe('TraceAnomaly detector', () => {
     for (let i = 0; i < 12; i++) if (!a.unseen[i].length) expect(a.anomalous[i]).toBe(a.pValue[i] < 0.3 ? 1 : 0);
   });
 
+  it('shares a trained network between L_z values: adoptFit gives what a fresh fit with that L_z gives', async () => {
+    const small = { backend: 'cpu' as const, workers: 1, hidden: [8], zDim: 2, flowLength: 1, couplingHidden: 4, maxEpochs: 2, batchSize: 16, seed: 3 };
+    const first = new TraceAnomalyDetector({ ...small, samples: 4 });
+    await first.fit({ stv: train });
+    const fresh = new TraceAnomalyDetector({ ...small, samples: 9, alpha: 0.2 });
+    await fresh.fit({ stv: train });
+    const adopted = new TraceAnomalyDetector({ ...small, samples: 9, alpha: 0.2 });
+    expect(adopted.fitKey()).toBe(first.fitKey());
+    expect(new TraceAnomalyDetector({ ...small, maxEpochs: 3 }).fitKey()).not.toBe(first.fitKey());
+    await adopted.adoptFit(first.fittedState(), { stv: train });
+    expect(Array.from(adopted.model.params)).toEqual(Array.from(fresh.model.params));
+    // the KDE is redone at L_z = 9: the same held-out log p(x) as the fresh fit's, not the first detector's
+    expect(adopted.model.kde.toJSON()).toEqual(fresh.model.kde.toJSON());
+    expect(adopted.model.kde.toJSON().samples).not.toEqual(first.model.kde.toJSON().samples);
+    const a = await adopted.score({ stv: test });
+    expect(Array.from(a)).toEqual(Array.from(await fresh.score({ stv: test })));
+    expect(Array.from(adopted.decide(a))).toEqual(Array.from(fresh.decide(a)));
+  });
+
   it('is the vanilla VAE with K = 0, under its own name', () => {
     const v = vanillaVae({ flowLength: 10 });
     expect(v.name).toBe('vae');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Detector } from '../../src/contracts/detector.ts';
 import { Registry } from '../../src/experiments/registry.ts';
 import { runExperiment, type RunOptions } from '../../src/experiments/runner.ts';
 import { aggregateCells } from '../../src/experiments/aggregate-cells.ts';
@@ -105,6 +106,42 @@ describe('experiment runner', () => {
     const data2 = new Registry().addDataset(tinyEntry('v2')).addMethod(topSeedMethod());
     expect((await runExperiment(experiment({ seeds: [1] }), { ...opts, registry: data2, outDir })).counts.reused).toBe(0);
     expect((await runExperiment(experiment({ seeds: [1] }), { ...opts, quick: true })).counts.reused).toBe(0);
+  });
+
+  it('trains once per seed when variants differ only in options used after training (fitKey), and says so', async () => {
+    const trained: string[] = [];
+    const adopted: string[] = [];
+    /** `epochs` is a fit option, `cut` (how many top rows to flag) is used after training. */
+    const create = ({ seed, options }: { seed: number; options: Record<string, unknown> }): Detector => {
+      let state: string | null = null;
+      const fitKey = `epochs=${String(options.epochs)}`;
+      return {
+        name: 'shared', needs: 'stv', detects: ['rt', 'path'], options: { ...options },
+        fit: async () => {
+          trained.push(`${fitKey} seed=${seed}`);
+          state = `model ${fitKey} ${seed}`;
+        },
+        fitKey: () => fitKey,
+        fittedState: () => state,
+        adoptFit: async (s) => void adopted.push(`${String(s)} cut=${String(options.cut)}`),
+        score: async (d) => Float64Array.from(d.stv!.values),
+        decide: (x) => Uint8Array.from(x, (v, i) => (i < Number(options.cut) ? 1 : 0)),
+      };
+    };
+    const registry = new Registry().addDataset(tinyEntry()).addMethod({ kind: 'detection', name: 'shared', description: 'shares fits', version: '1', create });
+    const { opts, lines } = setup(registry);
+    const def = experiment({ methods: [{ method: 'shared', options: { epochs: 2 } }], grid: { cut: [1, 2, 3] }, seeds: [1, 2] });
+    const run = await runExperiment(def, opts);
+    expect(trained).toEqual(['epochs=2 seed=1', 'epochs=2 seed=2']);
+    expect(adopted).toEqual(['model epochs=2 1 cut=2', 'model epochs=2 1 cut=3', 'model epochs=2 2 cut=2', 'model epochs=2 2 cut=3']);
+    const shared = run.cells.filter((c) => c.result!.times.fitSharedSec !== undefined).map((c) => c.spec.variant);
+    expect(shared).toEqual(['shared cut=2', 'shared cut=3', 'shared cut=2', 'shared cut=3']);
+    expect(lines.filter((l) => l.includes('model of an earlier cell'))).toHaveLength(4);
+    // the verdicts are each cell's own: recall 1/2, 1, 1 for cut 1, 2, 3
+    expect(run.cells.slice(0, 3).map((c) => c.result!.metrics!.recall)).toEqual([0.5, 1, 1]);
+    // another fit option trains again
+    await runExperiment(experiment({ name: 'exp2', methods: [{ method: 'shared', options: { epochs: 3 } }], grid: { cut: [1, 2] }, seeds: [1] }), opts);
+    expect(trained).toEqual(['epochs=2 seed=1', 'epochs=2 seed=2', 'epochs=3 seed=1']);
   });
 
   it('expands grids and the --quick form into labelled variants', async () => {
