@@ -82,11 +82,17 @@ export async function train(
   let lastEmit = 0;
   let validNll = NaN;
   const history: [number, number][] = [];
+  // an in-epoch emit awaits the loss from the engine; one that resolves after later work began (validation, the
+  // next emit) is dropped, so that progress events arrive in order
+  let emitSeq = 0;
   const emit = async (samples: number, force: boolean) => {
     const now = performance.now();
     if (!hooks?.progress || (!force && now - lastEmit < 1000)) return;
     lastEmit = now;
-    const metrics: Record<string, number> = { epoch, loss: await engine.loss(), samplesPerSec: samples / ((now - started) / 1000) };
+    const mine = ++emitSeq;
+    const loss = await engine.loss();
+    if (mine !== emitSeq) return;
+    const metrics: Record<string, number> = { epoch, loss, samplesPerSec: samples / ((now - started) / 1000) };
     if (!Number.isNaN(validNll)) metrics.validNll = validNll;
     hooks.progress({ phase: 'train', done: samples, total: totalSamples, metrics });
   };
@@ -98,6 +104,7 @@ export async function train(
       await engine.epoch(order, lr, (epoch - 1) * stepsPerEpoch, (done) => void emit(before + done * B, false));
       const last = epoch === opts.maxEpochs;
       if (nValid > 0 && (epoch % opts.validEvery === 0 || last)) {
+        emitSeq++;
         const r = await engine.score(validRows, nValid, { samples: opts.validSamples, seed: opts.seed }, (done) =>
           hooks?.progress?.({ phase: 'validate', done, total: nValid, metrics: { epoch } }),
         );
