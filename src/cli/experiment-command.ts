@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from '../util/data-root.ts';
 import { InputError } from '../util/errors.ts';
-import { parseCommand, UsageError } from './args.ts';
+import { oneOf, parseCommand, UsageError } from './args.ts';
 
 export const EXPERIMENT_USAGE = `traceanomaly experiment NAME [--quick] [--seeds 1,2,3] [--dataset FILE]... [--out DIR] [--data DIR]
-                        [--fresh] [--fail-fast]
+                        [--backend B] [--fresh] [--fail-fast]
 traceanomaly experiment --list
   Runs an experiment (experiments/NAME.json, or a definition file NAME.json) cell by cell: dataset x method x
   seed x options. Each finished cell is written at once to DIR/NAME/cells/ (default DIR: reports); a rerun
@@ -15,6 +15,8 @@ traceanomaly experiment --list
   --seeds LIST   seeds to run, e.g. 1,2,3 or 1-5; tables show mean ± std over them
   --dataset FILE run on the dataset a dataset file describes instead of the experiment's datasets (repeatable)
   --data DIR     where shared datasets live (default: $TRACEANOMALY_DATA, ../shared/datasets, datasets/data)
+  --backend B    tfjs backend of the methods that use one (auto, tensorflow-gpu, tensorflow, wasm, cpu), unless
+                 the experiment sets theirs; it is part of their options, so cells of two backends never mix
   --fresh        recompute every cell
   --fail-fast    stop at the first failing cell (default: go on, report it, exit 1)`;
 
@@ -45,6 +47,7 @@ export async function experimentCommand(args: string[]): Promise<number> {
       data: { type: 'string' },
       fresh: { type: 'boolean' },
       'fail-fast': { type: 'boolean' },
+      backend: { type: 'string' },
       list: { type: 'boolean' },
     },
     1,
@@ -54,14 +57,16 @@ export async function experimentCommand(args: string[]): Promise<number> {
     return 0;
   }
   // loaded here, not at start-up: the methods (tfjs) and the chart renderer (vega) are heavy for the other commands
-  const [{ builtinRegistry }, { experimentNames, loadExperiment }, { datasetEntryFromFile }, { RegistryError }, { runExperiment }, { writeExperimentReport }] = await Promise.all([
+  const [{ builtinRegistry }, { experimentNames, loadExperiment }, { datasetEntryFromFile }, { RegistryError }, { runExperiment }, { writeExperimentReport }, { BACKEND_CHOICES }] = await Promise.all([
     import('../experiments/builtins.ts'),
     import('../experiments/catalog.ts'),
     import('../experiments/dataset-file.ts'),
     import('../experiments/registry.ts'),
     import('../experiments/runner.ts'),
     import('../reports/write-report.ts'),
+    import('../backend/backend.ts'),
   ]);
+  const backend = o.backend === undefined ? undefined : oneOf(o.backend, 'backend', BACKEND_CHOICES, 'auto');
   const registry = builtinRegistry();
   if (o.list) {
     for (const name of await experimentNames()) {
@@ -93,6 +98,7 @@ export async function experimentCommand(args: string[]): Promise<number> {
       ...(o.data !== undefined ? { dataRoot: o.data } : {}),
       fresh: Boolean(o.fresh),
       failFast: Boolean(o['fail-fast']),
+      ...(backend ? { backend } : {}),
       log,
     });
     const report = await writeExperimentReport(run, outDir, log);

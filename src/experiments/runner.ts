@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Dataset } from '../contracts/dataset.ts';
 import type { FitHooks } from '../contracts/detector.ts';
 import type { CellResult, CellSpec } from '../contracts/experiment.ts';
+import type { BackendChoice } from '../backend/backend.ts';
 import { dataRoot } from '../util/data-root.ts';
 import { InputError } from '../util/errors.ts';
 import { Progress, formatDuration } from '../util/progress.ts';
@@ -27,6 +28,11 @@ export interface RunOptions {
   fresh?: boolean;
   /** Stop at the first failing cell instead of going on with the others. */
   failFast?: boolean;
+  /**
+   * The tfjs backend of the methods that run on one (`--backend`), unless the experiment sets theirs: it becomes
+   * their `backend` option, so it is in the cell key and the result file, and results of two backends never mix.
+   */
+  backend?: BackendChoice;
   log?: (line: string) => void;
 }
 
@@ -58,7 +64,7 @@ interface PlannedCell {
 }
 
 /** The cells of a plan, dataset by dataset, seed by seed, then method and grid variant. Unknown names fail here. */
-export function planCells(def: ExperimentDef, plan: ExperimentPlan, registry: Registry, quick: boolean): PlannedCell[] {
+export function planCells(def: ExperimentDef, plan: ExperimentPlan, registry: Registry, quick: boolean, backend?: BackendChoice): PlannedCell[] {
   const cells: PlannedCell[] = [];
   const combos = gridCombinations(plan.grid);
   for (const datasetName of plan.datasets) {
@@ -68,6 +74,8 @@ export function planCells(def: ExperimentDef, plan: ExperimentPlan, registry: Re
         const ref = methodRef(m);
         const method = registry.method(ref.method);
         if (method.kind !== def.kind) throw new InputError({}, `experiment ${def.name} runs ${def.kind} cells, but method ${method.name} is a ${method.kind} method`);
+        // a method on a tfjs backend (it reports one) takes --backend unless the experiment chose its backend
+        const backendOption = backend && method.backend && (ref.options?.backend ?? plan.options?.backend) === undefined ? { backend } : {};
         for (const combo of combos) {
           cells.push({
             dataset,
@@ -79,7 +87,7 @@ export function planCells(def: ExperimentDef, plan: ExperimentPlan, registry: Re
               method: ref.method,
               variant: variantLabel(ref, combo),
               seed,
-              options: { ...plan.options, ...ref.options, ...combo },
+              options: { ...plan.options, ...backendOption, ...ref.options, ...combo },
               datasetOptions: plan.datasetOptions?.[datasetName] ?? {},
               quick,
             },
@@ -151,7 +159,7 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const quick = opts.quick ?? false;
   const plan = resolvePlan(def, { quick, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.datasets ? { datasets: opts.datasets } : {}) });
-  const cells = planCells(def, plan, opts.registry, quick);
+  const cells = planCells(def, plan, opts.registry, quick, opts.backend);
   const dir = join(opts.outDir, def.name);
   const store = new CellStore(join(dir, 'cells'));
   const removed = await store.cleanPartial();

@@ -144,6 +144,20 @@ describe('experiment runner', () => {
     expect(trained).toEqual(['epochs=2 seed=1', 'epochs=2 seed=2', 'epochs=3 seed=1']);
   });
 
+  it('--backend becomes the backend option of methods on a tfjs backend, unless the experiment set it, and keys their cells apart', async () => {
+    const onTf = { ...topSeedMethod('on-tf'), backend: () => 'cpu' };
+    const registry = new Registry().addDataset(tinyEntry()).addMethod(onTf).addMethod(topSeedMethod());
+    const { opts } = setup(registry);
+    const def = experiment({ seeds: [1], methods: ['on-tf', { method: 'on-tf', label: 'pinned', options: { backend: 'wasm' } }, 'top-seed'] });
+    const cpu = await runExperiment(def, { ...opts, backend: 'cpu' });
+    expect(cpu.cells.map((c) => c.spec.options)).toEqual([{ backend: 'cpu' }, { backend: 'wasm' }, {}]);
+    expect(cpu.cells[0].result!.methodOptions).toMatchObject({ backend: 'cpu' });
+    // another backend: the tfjs cell is new, the pinned one and the plain method are reused
+    const auto = await runExperiment(def, { ...opts, backend: 'auto' });
+    expect(auto.cells.map((c) => c.reused)).toEqual([false, true, true]);
+    expect(auto.cells[0].key).not.toBe(cpu.cells[0].key);
+  });
+
   it('expands grids and the --quick form into labelled variants', async () => {
     const { opts } = setup();
     const def = experiment({ grid: { k: [0, 5] }, methods: [{ method: 'top-seed', label: 'top', options: { a: 1 } }], quick: { seeds: [2], grid: { k: [1] } } });
