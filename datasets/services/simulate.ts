@@ -9,7 +9,7 @@ import { collectDataset, type SimulatedDataset } from '../sim/dataset.ts';
 import { generateService, RATE_LIMITED_API, type SyntheticService } from './generate.ts';
 import { TABLE_I, type ServiceSpec } from './table1.ts';
 
-export const SERVICES_VERSION = 'company-s-sim/2';
+export const SERVICES_VERSION = 'company-s-sim/3';
 
 export interface ServicesConfig {
   seed: number;

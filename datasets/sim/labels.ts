@@ -9,13 +9,14 @@ const ids = CallPathList.fromTraces([]);
  * Honest ground truth: a trace is anomalous only when a fault touched it. `path`: it tried to call a removed
  * service (and was cut short or took a fallback); `rt`: a call to a slowed-down service was delayed. The root cause
  * of a `path` anomaly is the removed service; of an `rt` anomaly, the STV dimensions (service + prefix call path,
- * as src/callpaths names them) of the delayed calls, joined by `;`, after `external:NAME` when the latency came from
- * an untraced external service.
+ * as src/callpaths names them) of the delayed calls, joined by `;`. When the fault is in an untraced external
+ * service, `external:NAME` comes first, then the calling microservice (path) or its delayed calls' dimensions (rt).
  */
 export function labelOf(trace: Trace, touch: FaultTouch): { label: TraceLabel; fault: FaultWindow | null } {
   if (touch.pathWindow !== null) {
     const w = touch.pathWindow;
-    return { label: { label: 1, anomalyType: 'path', rootCause: w.external !== undefined ? `external:${w.external}` : w.service }, fault: w };
+    // an outage of an external service: the paper's root cause is the microservice that calls it, named after it
+    return { label: { label: 1, anomalyType: 'path', rootCause: w.external !== undefined ? `external:${w.external};${w.service}` : w.service }, fault: w };
   }
   if (touch.rtWindow !== null) {
     const delayed = new Set(touch.rtCalls);

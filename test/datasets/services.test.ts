@@ -33,11 +33,24 @@ describe('company-S-like services (Table I)', () => {
     const anomalous = labels.filter((l) => l.label === 1);
     expect(Math.abs(anomalous.length / spec.anomalous - 1)).toBeLessThan(0.5);
     expect(anomalous.some((l) => l.rootCause!.startsWith('external:'))).toBe(true);
+
     expect(anomalous.some((l) => l.anomalyType === 'path' && !l.rootCause!.startsWith('external:'))).toBe(true);
     expect(ds.faults.filter((f) => f.external !== undefined)).toHaveLength(spec.externalIncidents);
     // the rate-limited external API answers with its fault code in normal traffic
     const svc = generateService(spec);
     const limited = train.filter((t) => t.calls.some((c) => c.callee === svc.externals.get(RATE_LIMITED_API) && c.status === '429'));
     expect(limited.length).toBeGreaterThan(0);
+  });
+
+  it('labels the outage of an external service with the microservice that calls it (the root cause in the paper)', () => {
+    const spec = TABLE_I[2]; // service-3: external incidents, some of them outages at seed 1
+    const ds = simulateService(spec, { ...SERVICES_PRESETS.quick, fraction: 0.02 });
+    const callerOf = generateService(spec).externals;
+    const outages = [...ds.test.labels!.values()].filter((l) => l.label === 1 && l.anomalyType === 'path' && l.rootCause!.startsWith('external:'));
+    expect(outages.length).toBeGreaterThan(0);
+    for (const l of outages) {
+      const [ext, caller] = l.rootCause!.slice('external:'.length).split(';');
+      expect(caller).toBe(callerOf.get(ext));
+    }
   });
 });
