@@ -1,7 +1,10 @@
 import { createLocalizer, LOCALIZERS, LOCALIZER_NAMES } from '../../baselines/localizers.ts';
 import { BASELINE_NAMES, NEURAL_BASELINE_NAMES, createBaseline } from '../../baselines/registry.ts';
 import { activeBackend } from '../backend/backend.ts';
-import { releasedTrainTicketDataset, serviceDatasets, trainTicketDataset, twoDimDataset } from './builtin-datasets.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { datasetEntryFromSpec, validateDatasetFile } from './dataset-file.ts';
+import { PROJECT_ROOT } from '../util/data-root.ts';
 import { densityGridTask } from './tasks/density-grid.ts';
 import { gmmDetector } from '../../baselines/gmm/detector.ts';
 import { checkOptions } from '../../baselines/shared/options.ts';
@@ -117,6 +120,16 @@ export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => 
   create: ({ seed, options }) => createLocalizer(name, options, seed),
 }));
 
+/** The built-in datasets, each described by a dataset file in datasets/builtin/ as a user's own would be. */
+export const BUILTIN_DATASET_FILES = ['trainticket', 'service-1', 'service-2', 'service-3', 'service-4', 'trainticket-released', 'two-dim-service'];
+
+export function builtinDatasets(): DatasetEntry[] {
+  return BUILTIN_DATASET_FILES.map((name) => {
+    const path = join(PROJECT_ROOT, 'datasets', 'builtin', `${name}.json`);
+    return datasetEntryFromSpec(validateDatasetFile(JSON.parse(readFileSync(path, 'utf8')), path), path);
+  });
+}
+
 /**
  * The registry the `experiment` command uses. Each part of the harness adds its datasets and methods here,
  * one `addDataset` / `addMethod` per entry (see the README's "Experiments" section for the signatures).
@@ -124,10 +137,7 @@ export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => 
 export function builtinRegistry(): Registry {
   const r = new Registry();
   r.addDataset(demoDataset);
-  r.addDataset(trainTicketDataset);
-  for (const d of serviceDatasets) r.addDataset(d);
-  r.addDataset(releasedTrainTicketDataset);
-  r.addDataset(twoDimDataset);
+  for (const d of builtinDatasets()) r.addDataset(d);
   for (const m of demoMethods) r.addMethod(m);
   for (const m of detectionBaselines) r.addMethod(m);
   for (const m of traceAnomalyMethods) r.addMethod(m);

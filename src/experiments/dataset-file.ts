@@ -15,6 +15,7 @@ import { canonicalJson, sha256 } from './cell-key.ts';
 import type { DatasetContext, DatasetEntry } from './registry.ts';
 import { datasetFromTraces } from './trace-dataset.ts';
 import { sampleIndices } from './test-sample.ts';
+import { GENERATORS } from './generators.ts';
 
 /** One input file of a dataset file; a bare string is `{"file": ...}`. */
 export interface SourceSpec {
@@ -36,7 +37,10 @@ export interface SplitSpec {
    * - `time`: the `traces` pool by start time (file order for STVs), the first `trainFraction` for training.
    */
   rule: 'files' | 'random' | 'time';
+  /** Share of the rows for training (random: of the normal rows; time: of all). */
   trainFraction?: number;
+  /** Instead of trainFraction: this many rows for training. */
+  trainSize?: number;
   /** Seed of the `random` rule; `"cell"` draws a new split per cell seed. Default 0. */
   seed?: number | 'cell';
   /** Drop rows labelled anomalous from the training split (default true; false keeps them as unlabelled glitches). */
@@ -62,7 +66,17 @@ export interface DatasetFileSpec {
   /** How call paths become STV dimensions (trace sources only). */
   callPaths?: { definition?: PathDefinition; edge?: EdgeLabel };
   whitelist?: string;
+  /** Instead of files: data made by one of the project's generators (simulators), see generators.ts. */
+  generator?: string;
+  /** The generator's options (e.g. `preset`, `testSample`); an experiment's `datasetOptions` override them. */
+  options?: Record<string, unknown>;
 }
+
+/**
+ * Bumped when the same dataset file would give other rows (2: a random split keeps the training rows in shuffled
+ * order; `trainSize`), so that no cell of the older meaning is reused.
+ */
+const DATASET_FILE_VERSION = 2;
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const asSource = (s: string | SourceSpec): SourceSpec => (typeof s === 'string' ? { file: s } : s);
@@ -79,9 +93,17 @@ export function validateDatasetFile(raw: unknown, file: string): DatasetFileSpec
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('a dataset file is a JSON object');
   const s = raw as Record<string, unknown>;
-  const known = new Set(['format', 'name', 'description', 'columns', 'train', 'test', 'traces', 'labels', 'split', 'callPaths', 'whitelist', 'comment', '$schema']);
+  const known = new Set(['format', 'name', 'description', 'columns', 'train', 'test', 'traces', 'labels', 'split', 'callPaths', 'whitelist', 'generator', 'options', 'comment', '$schema']);
   for (const k of Object.keys(s)) if (!known.has(k)) fail(`unknown field "${k}"`);
   if (s.name !== undefined && (typeof s.name !== 'string' || s.name === '')) fail('"name" must be a non-empty string');
+  const name = (s.name as string | undefined) ?? basename(file).replace(/\.json$/, '');
+  if (s.options !== undefined && (typeof s.options !== 'object' || s.options === null || Array.isArray(s.options))) fail('"options" must be an object');
+  if (s.generator !== undefined) {
+    if (typeof s.generator !== 'string' || !(s.generator in GENERATORS)) fail(`"generator" must be one of ${Object.keys(GENERATORS).join(', ')}`);
+    for (const k of ['train', 'test', 'traces', 'labels', 'split', 'format', 'columns', 'callPaths', 'whitelist']) if (s[k] !== undefined) fail(`a "generator" dataset takes no "${k}"`);
+    return { name, ...s } as DatasetFileSpec;
+  }
+  if (s.options !== undefined) fail('"options" goes with a "generator"');
   for (const k of ['train', 'test', 'traces'] as const) {
     for (const src of list(s[k] as unknown)) {
       if (typeof src === 'string') continue;
@@ -98,11 +120,15 @@ export function validateDatasetFile(raw: unknown, file: string): DatasetFileSpec
   if (rule !== 'files' && s.traces === undefined) fail(`the "${rule}" split needs "traces"`);
   if (rule !== 'files' && (s.train !== undefined || s.test !== undefined)) fail(`the "${rule}" split takes "traces", not "train"/"test"`);
   const f = split?.trainFraction;
-  if (rule !== 'files' && (typeof f !== 'number' || !(f > 0 && f < 1))) fail('"split.trainFraction" must be a number between 0 and 1');
+  const size = split?.trainSize;
+  if (rule !== 'files' && size !== undefined) {
+    if (f !== undefined) fail('"split" takes "trainFraction" or "trainSize", not both');
+    if (!Number.isInteger(size) || size < 1) fail('"split.trainSize" must be a positive integer');
+  } else if (rule !== 'files' && (typeof f !== 'number' || !(f > 0 && f < 1))) fail('"split.trainFraction" must be a number between 0 and 1');
   if (split?.seed !== undefined && split.seed !== 'cell' && !Number.isInteger(split.seed)) fail('"split.seed" must be an integer or "cell"');
   const ts = split?.testSample;
   if (ts !== undefined && (typeof ts !== 'number' || !(ts > 0 && ts <= 1))) fail('"split.testSample" must be a number in (0, 1]');
-  return { name: (s.name as string | undefined) ?? basename(file).replace(/\.json$/, ''), ...s, split: { ...split, rule: rule as SplitSpec['rule'] } } as DatasetFileSpec;
+  return { name, ...s, split: { ...split, rule: rule as SplitSpec['rule'] } } as DatasetFileSpec;
 }
 
 /** Rows of some sources: raw traces or STVs, with the labels that the sources themselves give. */
@@ -167,6 +193,7 @@ const traceStart = (t: Trace): number => t.calls.reduce((m, c) => Math.min(m, c.
 
 /** Loads the dataset a dataset file describes. */
 export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, ctx: Pick<DatasetContext, 'seed' | 'dataRoot' | 'log'>): Promise<Dataset> {
+  if (spec.generator !== undefined) throw new InputError({ file: specFile }, 'a "generator" dataset is loaded through its registry entry (datasetEntryFromSpec)');
   const root = ctx.dataRoot;
   const labels = new Map<string, TraceLabel>();
   for (const f of list(spec.labels)) {
@@ -183,7 +210,11 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
   } else {
     const pool = await loadSources(list(spec.traces).map(asSource), spec, specFile, root, ctx.log);
     const n = pool.ids.length;
-    const fraction = split.trainFraction!;
+    const cutOf = (rows: number): number => {
+      const cut = split.trainSize ?? Math.round(rows * split.trainFraction!);
+      if (cut >= rows) throw new InputError({ file: specFile }, `the split leaves no test rows: ${cut} of ${rows} for training`);
+      return cut;
+    };
     if (split.rule === 'random') {
       const seed = split.seed === 'cell' ? ctx.seed : (split.seed ?? 0);
       const normal: number[] = [];
@@ -191,8 +222,9 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
       for (let i = 0; i < n; i++) (labelOf(pool, pool.ids[i])?.label === 1 ? anomalous : normal).push(i);
       const shuffled = normalOnly ? normal : [...normal, ...anomalous];
       new Random(seed).shuffle(shuffled);
-      const cut = Math.round(shuffled.length * fraction);
-      const trainIdx = shuffled.slice(0, cut).sort((a, b) => a - b);
+      const cut = cutOf(shuffled.length);
+      // training rows in shuffled order (a detector's seeded validation share is then a random one too)
+      const trainIdx = shuffled.slice(0, cut);
       const testIdx = [...shuffled.slice(cut), ...(normalOnly ? anomalous : [])].sort((a, b) => a - b);
       train = pick(pool, trainIdx);
       test = pick(pool, testIdx);
@@ -202,7 +234,7 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
         const starts = pool.traces.map(traceStart);
         order.sort((a, b) => starts[a] - starts[b] || a - b);
       }
-      const cut = Math.round(n * fraction);
+      const cut = cutOf(n);
       train = pick(pool, order.slice(0, cut));
       test = pick(pool, order.slice(cut));
     }
@@ -269,20 +301,51 @@ export function referencedFiles(spec: DatasetFileSpec): string[] {
   return files;
 }
 
-/** Reads and checks a dataset file and makes it a registry entry; the fingerprint hashes the file and all it refers to. */
-export async function datasetEntryFromFile(file: string): Promise<DatasetEntry> {
-  const path = resolve(file);
-  const spec = validateDatasetFile(await readJsonFile(path), path);
+/** Split fields an experiment's `datasetOptions` may set for a dataset file (e.g. a smaller test sample). */
+const SPLIT_OPTIONS = ['trainFraction', 'trainSize', 'testSample'] as const;
+
+function withSplitOptions(spec: DatasetFileSpec, options: Record<string, unknown>, file: string): DatasetFileSpec {
+  const over: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (!(SPLIT_OPTIONS as readonly string[]).includes(k)) throw new InputError({ file }, `dataset option "${k}" is not one of ${SPLIT_OPTIONS.join(', ')}`);
+    over[k] = v;
+  }
+  if (Object.keys(over).length === 0) return spec;
+  const split = { ...spec.split!, ...over } as SplitSpec;
+  if (over.trainSize !== undefined) delete split.trainFraction;
+  if (over.trainFraction !== undefined) delete split.trainSize;
+  return validateDatasetFile({ ...spec, split }, file);
+}
+
+/**
+ * A checked dataset file as a registry entry. Files: the fingerprint hashes the spec and every file it refers to;
+ * an experiment's `datasetOptions` may set split fields. Generators: the generator's own entry, with the file's
+ * `options` under the experiment's.
+ */
+export function datasetEntryFromSpec(spec: DatasetFileSpec, path: string): DatasetEntry {
+  const description = spec.description ?? `dataset file ${path}`;
+  if (spec.generator !== undefined) {
+    const g = GENERATORS[spec.generator];
+    const withOptions = (ctx: DatasetContext): DatasetContext => ({ ...ctx, options: { ...spec.options, ...ctx.options } });
+    return { name: spec.name, description, seeded: g.seeded, fingerprint: (ctx) => g.fingerprint(withOptions(ctx)), load: (ctx) => g.load(spec.name, withOptions(ctx)) };
+  }
   const seeded = spec.split?.seed === 'cell' && (spec.split.rule === 'random' || (spec.split.testSample ?? 1) < 1);
   return {
     name: spec.name,
-    description: spec.description ?? `dataset file ${file}`,
+    description,
     seeded,
     async fingerprint(ctx) {
-      const parts: string[] = [canonicalJson(spec)];
-      for (const f of referencedFiles(spec)) parts.push(`${f}:${await fileDigest(resolveDataPath(f, path, ctx.dataRoot))}`);
+      const s = withSplitOptions(spec, ctx.options, path);
+      const parts: string[] = [canonicalJson({ version: DATASET_FILE_VERSION, spec: s })];
+      for (const f of referencedFiles(s)) parts.push(`${f}:${await fileDigest(resolveDataPath(f, path, ctx.dataRoot))}`);
       return sha256(parts.join('\n'));
     },
-    load: (ctx) => loadDatasetFile(spec, path, ctx),
+    load: (ctx) => loadDatasetFile(withSplitOptions(spec, ctx.options, path), path, ctx),
   };
+}
+
+/** Reads and checks a dataset file and makes it a registry entry (datasetEntryFromSpec). */
+export async function datasetEntryFromFile(file: string): Promise<DatasetEntry> {
+  const path = resolve(file);
+  return datasetEntryFromSpec(validateDatasetFile(await readJsonFile(path), path), path);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetEntryFromFile, loadDatasetFile, validateDatasetFile } from '../../src/experiments/dataset-file.ts';
+import { datasetEntryFromFile, datasetEntryFromSpec, loadDatasetFile, validateDatasetFile } from '../../src/experiments/dataset-file.ts';
+import { builtinDatasets } from '../../src/experiments/builtins.ts';
 import { tinyService } from '../../src/experiments/demo/tiny-service.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { messagesCsv } from '../helpers/messages-csv.ts';
@@ -70,6 +71,24 @@ describe('dataset files', () => {
     expect(half.train.stv!.ids).toEqual(full.train.stv!.ids);
     expect((await loadDatasetFile(spec, join(dir, 'pool.json'), ctx)).test.stv!.ids).toEqual(ids);
     expect(() => validateDatasetFile({ ...raw, split: { ...raw.split, testSample: 0 } }, 'x.json')).toThrow(/testSample/);
+  });
+
+  it('describes generated data with "generator": the built-in generator under the name of the file, its options under those of the experiment', async () => {
+    const path = join(tempDir(), 'tiny-2d.json');
+    const spec = validateDatasetFile({ name: 'tiny-2d', generator: 'two-dim-service', options: { train: 40, testNormal: 10, testAnomalies: 3 } }, path);
+    const entry = datasetEntryFromSpec(spec, path);
+    expect(entry.seeded).toBe(true);
+    const d = await entry.load({ ...ctx, options: { testAnomalies: 5 } });
+    expect(d.name).toBe('tiny-2d');
+    expect(d.train.stv!.ids).toHaveLength(40);
+    expect([...d.test.labels!.values()].filter((l) => l.label === 1)).toHaveLength(5);
+    // the same data as the built-in dataset with those options: the same fingerprint
+    const builtin = builtinDatasets().find((x) => x.name === 'two-dim-service')!;
+    const options = { train: 40, testNormal: 10, testAnomalies: 5 };
+    expect(await entry.fingerprint({ ...ctx, options: { testAnomalies: 5 } })).toBe(await builtin.fingerprint({ ...ctx, options }));
+    expect(() => validateDatasetFile({ generator: 'nope' }, path)).toThrow(/"generator" must be one of trainticket, service-1/);
+    expect(() => validateDatasetFile({ generator: 'trainticket', train: 'x.json' }, path)).toThrow(/takes no "train"/);
+    expect(() => validateDatasetFile({ train: 'a', test: 'b', options: {} }, path)).toThrow(/"options" goes with a "generator"/);
   });
 
   it('split by time: the earliest traces train, anomalous ones among them left out', async () => {

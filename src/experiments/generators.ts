@@ -4,17 +4,27 @@ import { GENERATOR_VERSION, simulateTrainTicket, TRAINTICKET_PRESETS, type Train
 import { SERVICES_PRESETS, SERVICES_VERSION, simulateService, type ServicesPreset } from '../../datasets/services/simulate.ts';
 import { TABLE_I } from '../../datasets/services/table1.ts';
 import type { SimulatedDataset } from '../../datasets/sim/dataset.ts';
-import { canonicalJson } from './cell-key.ts';
-import type { DatasetContext, DatasetEntry } from './registry.ts';
+import { canonicalJson } from '../util/canonical-json.ts';
+import type { DatasetContext } from './registry.ts';
 import { datasetFromTraces } from './trace-dataset.ts';
-import { releasedTrainTicket } from '../../datasets/released-trainticket.ts';
 import { TWO_DIM_VERSION, twoDimService } from '../../datasets/two-dim/two-dim-service.ts';
-import { releasedTrainTicketFiles } from '../util/data-root.ts';
-import { fileDigest } from '../util/hash.ts';
+
+/**
+ * The project's data generators, which dataset files name with `"generator"` (datasets/builtin/ holds one file per
+ * built-in dataset): the TrainTicket testbed simulator, the Table I services, Fig. 11's 2-dimension service.
+ * Options come from the file's `options` and the experiment's `datasetOptions`.
+ */
+export interface Generator {
+  description: string;
+  /** Whether the data depends on the cell's seed. */
+  seeded: boolean;
+  /** Changes whenever the data would (generator version, preset, seed, options). */
+  fingerprint(ctx: DatasetContext): Promise<string>;
+  load(name: string, ctx: DatasetContext): Promise<Dataset>;
+}
 
 /** A different seed for the labelled fault-injection run that supervised localisers (MEPFL) train on. */
 const FAULT_TRAIN_SALT = 10_007;
-
 
 /** The preset a cell uses: `options.preset`, else `quick` for --quick runs and `paper` otherwise. */
 function presetOf(ctx: DatasetContext): 'quick' | 'paper' {
@@ -49,51 +59,38 @@ function simulated(name: string, simulate: (seed: number) => SimulatedDataset, c
   return ds;
 }
 
-/** The TrainTicket fault-injection testbed (paper sec. V-A), simulated on the topology read from its source. */
-export const trainTicketDataset: DatasetEntry = {
-  name: 'trainticket',
-  description: 'Simulated TrainTicket testbed (datasets/trainticket): a normal training day, a test day with rt and path faults in each of the 41 services; preset quick (--quick) or paper',
+const trainTicket: Generator = {
+  description: 'Simulated TrainTicket testbed (datasets/trainticket): a normal training day, a test day with rt and path faults in each of the 41 services; options preset (quick by --quick, else paper), testSample, faultTrain',
   seeded: true,
   fingerprint: async (ctx) => canonicalJson({ generator: GENERATOR_VERSION, preset: presetOf(ctx), seed: ctx.seed, options: ctx.options }),
-  load: async (ctx) => {
+  load: async (name, ctx) => {
     const preset: TrainTicketPreset = presetOf(ctx);
-    return simulated('trainticket', (seed) => simulateTrainTicket({ ...TRAINTICKET_PRESETS[preset], seed }, preset), ctx);
+    return simulated(name, (seed) => simulateTrainTicket({ ...TRAINTICKET_PRESETS[preset], seed }, preset), ctx);
   },
 };
 
-/** Company-S-like services calibrated to paper Table I, one dataset each (Tables III, V, VI). */
-export const serviceDatasets: DatasetEntry[] = TABLE_I.map((spec) => ({
-  name: spec.name,
-  description: `Synthetic ${spec.name} (${spec.description}) calibrated to paper Table I: ${spec.microservices} microservices, ${spec.dimensions} STV dimensions; preset quick (1/20 of the daily traffic, --quick) or paper`,
-  seeded: true,
-  fingerprint: async (ctx) => canonicalJson({ generator: SERVICES_VERSION, service: spec.name, preset: presetOf(ctx), seed: ctx.seed, options: ctx.options }),
-  load: async (ctx) => {
-    const preset: ServicesPreset = presetOf(ctx);
-    return simulated(spec.name, (seed) => simulateService(spec, { ...SERVICES_PRESETS[preset], seed }, preset), ctx);
-  },
-}));
-
-/**
- * The released TrainTicket test STVs, split as the README states: 20,000 shuffled normal traces (the seed picks
- * them) for training, the other normal and all anomalous traces for test. Vector-only: no call path names.
- */
-export const releasedTrainTicketDataset: DatasetEntry = {
-  name: 'trainticket-released',
-  description: 'Released TrainTicket STVs (trainticket-stv/): 20,000 seeded-shuffled normal traces for training, 10,355 normal + 5,079 anomalous for test; vectors only',
-  seeded: true,
-  fingerprint: async (ctx) => {
-    const files = releasedTrainTicketFiles(ctx.dataRoot);
-    if (!files) throw new Error('the released TrainTicket STVs are not under the data root (trainticket-stv/test_normal.zip, test_abnormal.zip)');
-    return canonicalJson({ normal: await fileDigest(files.normal), abnormal: await fileDigest(files.abnormal), seed: ctx.seed, options: ctx.options });
-  },
-  load: (ctx) => releasedTrainTicket({ seed: ctx.seed, dataRoot: ctx.dataRoot, ...(typeof ctx.options.trainSize === 'number' ? { trainSize: ctx.options.trainSize } : {}) }),
-};
+/** Company-S-like services calibrated to paper Table I, one generator each (Tables III, V, VI). */
+const services: Record<string, Generator> = Object.fromEntries(
+  TABLE_I.map((spec): [string, Generator] => [
+    spec.name,
+    {
+      description: `Synthetic ${spec.name} (${spec.description}) calibrated to paper Table I: ${spec.microservices} microservices, ${spec.dimensions} STV dimensions; options preset (quick = 1/20 of the daily traffic, by --quick), testSample`,
+      seeded: true,
+      fingerprint: async (ctx) => canonicalJson({ generator: SERVICES_VERSION, service: spec.name, preset: presetOf(ctx), seed: ctx.seed, options: ctx.options }),
+      load: async (name, ctx) => {
+        const preset: ServicesPreset = presetOf(ctx);
+        return simulated(name, (seed) => simulateService(spec, { ...SERVICES_PRESETS[preset], seed }, preset), ctx);
+      },
+    },
+  ]),
+);
 
 /** A 2-dimension service for Fig. 11 (datasets/two-dim/): STVs only; options `train`, `testNormal`, `testAnomalies`. */
-export const twoDimDataset: DatasetEntry = {
-  name: 'two-dim-service',
+const twoDim: Generator = {
   description: 'A 2-dimension service (x = rt of the entrance, y = rt of the service it calls; three regimes) for Fig. 11',
   seeded: true,
   fingerprint: async (ctx) => canonicalJson({ generator: TWO_DIM_VERSION, seed: ctx.seed, quick: ctx.quick, options: ctx.options }),
-  load: async (ctx) => twoDimService({ seed: ctx.seed, ...(ctx.quick ? { train: 5000, testNormal: 1000, testAnomalies: 50 } : {}), ...ctx.options }),
+  load: async (name, ctx) => ({ ...(await twoDimService({ seed: ctx.seed, ...(ctx.quick ? { train: 5000, testNormal: 1000, testAnomalies: 50 } : {}), ...ctx.options })), name }),
 };
+
+export const GENERATORS: Record<string, Generator> = { trainticket: trainTicket, ...services, 'two-dim-service': twoDim };
