@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Dataset } from '../contracts/dataset.ts';
 import type { PathDefinition } from '../callpaths/call-path-list.ts';
@@ -337,7 +338,13 @@ export function datasetEntryFromSpec(spec: DatasetFileSpec, path: string): Datas
     async fingerprint(ctx) {
       const s = withSplitOptions(spec, ctx.options, path);
       const parts: string[] = [canonicalJson({ version: DATASET_FILE_VERSION, spec: s })];
-      for (const f of referencedFiles(s)) parts.push(`${f}:${await fileDigest(resolveDataPath(f, path, ctx.dataRoot))}`);
+      for (const f of referencedFiles(s)) {
+        const file = resolveDataPath(f, path, ctx.dataRoot);
+        if (f.startsWith('data:') && !existsSync(file)) {
+          throw new InputError({ file }, `not found under the data root ${ctx.dataRoot} (npm run download fetches the public datasets; --data DIR or $TRACEANOMALY_DATA name another root)`);
+        }
+        parts.push(`${f}:${await fileDigest(file)}`);
+      }
       return sha256(parts.join('\n'));
     },
     load: (ctx) => loadDatasetFile(withSplitOptions(spec, ctx.options, path), path, ctx),
