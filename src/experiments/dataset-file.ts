@@ -203,6 +203,8 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
   const labelOf = (rows: Rows, id: string): TraceLabel | undefined => labels.get(id) ?? rows.sourceLabels.get(id);
   const split = spec.split ?? { rule: 'files' };
   const normalOnly = split.trainNormalOnly ?? true;
+  // the seed of the random split and of the test sample: fixed, or the cell's
+  const splitSeed = split.seed === 'cell' ? ctx.seed : (split.seed ?? 0);
   let train: Rows;
   let test: Rows;
   if (split.rule === 'files') {
@@ -217,12 +219,11 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
       return cut;
     };
     if (split.rule === 'random') {
-      const seed = split.seed === 'cell' ? ctx.seed : (split.seed ?? 0);
       const normal: number[] = [];
       const anomalous: number[] = [];
       for (let i = 0; i < n; i++) (labelOf(pool, pool.ids[i])?.label === 1 ? anomalous : normal).push(i);
       const shuffled = normalOnly ? normal : [...normal, ...anomalous];
-      new Random(seed).shuffle(shuffled);
+      new Random(splitSeed).shuffle(shuffled);
       const cut = cutOf(shuffled.length);
       // training rows in shuffled order (a detector's seeded validation share is then a random one too)
       const trainIdx = shuffled.slice(0, cut);
@@ -248,8 +249,7 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
     }
   }
   if (split.testSample !== undefined && split.testSample < 1) {
-    const seed = split.seed === 'cell' ? ctx.seed : (split.seed ?? 0);
-    test = pick(test, sampleIndices(test.ids.length, split.testSample, seed));
+    test = pick(test, sampleIndices(test.ids.length, split.testSample, splitSeed));
   }
   if (train.ids.length === 0) throw new InputError({ file: specFile }, 'the training split is empty');
   if (test.ids.length === 0) throw new InputError({ file: specFile }, 'the test split is empty');
