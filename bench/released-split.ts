@@ -4,12 +4,12 @@
 // --workers N, --backend B; --out DIR (default reports/released-split) gets one JSON per seed.
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { releasedTrainTicket } from '../datasets/released-trainticket.ts';
+import { builtinRegistry } from '../src/experiments/builtins.ts';
 import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
 import { TraceAnomalyDetector } from '../src/detector/traceanomaly-detector.ts';
 import type { TraceAnomalyOptions } from '../src/detector/options.ts';
 import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
-import { PROJECT_ROOT } from '../src/util/data-root.ts';
+import { dataRoot, PROJECT_ROOT } from '../src/util/data-root.ts';
 import { Progress } from '../src/util/progress.ts';
 import { averagePrecision, confusion } from './average-precision.ts';
 
@@ -42,9 +42,11 @@ if (o['std-min']) overrides.stdMin = Number(o['std-min']);
 if (o['valid-samples']) overrides.validSamples = Number(o['valid-samples']);
 const outDir = o.out ?? join(PROJECT_ROOT, 'reports', 'released-split');
 
+// the built-in dataset file datasets/builtin/trainticket-released.json, as experiments load it
+const released = builtinRegistry().dataset('trainticket-released');
 const rows: Record<string, number>[] = [];
 for (const seed of seeds) {
-  const data = await releasedTrainTicket({ seed });
+  const data = await released.load({ seed, quick: false, options: {}, dataRoot: dataRoot(), log: () => {} });
   const det = new TraceAnomalyDetector({ ...overrides, seed });
   const trainBar = new Progress(`seed ${seed} train`, undefined, 'samples');
   const t0 = performance.now();
