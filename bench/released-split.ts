@@ -10,7 +10,7 @@ import { TraceAnomalyDetector } from '../src/detector/traceanomaly-detector.ts';
 import type { TraceAnomalyOptions } from '../src/detector/options.ts';
 import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
 import { dataRoot, PROJECT_ROOT } from '../src/util/data-root.ts';
-import { Progress } from '../src/util/progress.ts';
+import { formatMetrics, Progress } from '../src/util/progress.ts';
 import { averagePrecision, confusion } from './average-precision.ts';
 
 const { values: o } = parseArgs({
@@ -55,7 +55,7 @@ for (const seed of seeds) {
     progress: (e) => {
       if (e.phase !== 'train') return;
       trained = e.done;
-      trainBar.update(e.done, metricsText(e.metrics));
+      trainBar.update(e.done, formatMetrics(e.metrics));
     },
   });
   const trainSec = (performance.now() - t0) / 1000;
@@ -63,7 +63,7 @@ for (const seed of seeds) {
   trainBar.done(trained, `epochs ${report.epochs}, best ${report.bestEpoch}, valid NLL ${report.bestValidNll.toFixed(1)}`);
   const scoreBar = new Progress(`seed ${seed} score`, data.test.stv!.ids.length, 'traces');
   const t1 = performance.now();
-  const a = await det.analyse(data.test, { progress: (e) => scoreBar.update(e.done, metricsText(e.metrics)) });
+  const a = await det.analyse(data.test, { progress: (e) => scoreBar.update(e.done, formatMetrics(e.metrics)) });
   const testSec = (performance.now() - t1) / 1000;
   scoreBar.done(a.ids.length);
   const labels = a.ids.map((id) => data.test.labels!.get(id)!.label);
@@ -102,9 +102,3 @@ if (rows.length > 1) {
   console.log(`${rows.length} seeds: ${['auprc', 'precision', 'recall', 'f1'].map(stat).join(', ')}`);
 }
 
-function metricsText(m: Record<string, number> | undefined): string {
-  if (!m) return '';
-  return Object.entries(m)
-    .map(([k, v]) => `${k} ${Math.abs(v) >= 100 ? Math.round(v) : v.toPrecision(4)}`)
-    .join(', ');
-}

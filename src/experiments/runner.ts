@@ -5,7 +5,7 @@ import type { CellResult, CellSpec } from '../contracts/experiment.ts';
 import type { BackendChoice } from '../backend/backend.ts';
 import { dataRoot } from '../util/data-root.ts';
 import { InputError } from '../util/errors.ts';
-import { Progress, formatDuration } from '../util/progress.ts';
+import { Progress, formatDuration, formatMetrics } from '../util/progress.ts';
 import { canonicalJson, cellKey } from './cell-key.ts';
 import { CellStore } from './cell-store.ts';
 import { gridCombinations, methodRef, resolvePlan, variantLabel, type ExperimentDef, type ExperimentPlan } from './definition.ts';
@@ -127,17 +127,11 @@ export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitH
       }
       if (!s || e.done < s.done) phases.set(e.phase, (s = { p: new Progress(`    ${e.phase}`, e.total, 'steps', stream), done: 0, extra: '', since: Date.now() }));
       s.done = e.done;
-      s.extra = e.metrics ? Object.entries(e.metrics).map(([k, v]) => `${k} ${formatMetric(v)}`).join(', ') : '';
+      s.extra = formatMetrics(e.metrics);
       s.p.update(e.done, s.extra);
     },
     finish: close,
   };
-}
-
-/** Integers as they are, large rates rounded with separators, the rest to 4 significant digits. */
-export function formatMetric(v: number): string {
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en-US');
-  return Math.abs(v) >= 100 && Math.abs(v) < 1e15 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(4);
 }
 
 const fmt = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(3));

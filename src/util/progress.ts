@@ -53,6 +53,17 @@ export function formatRate(r: number): string {
   return r >= 100 ? Math.round(r).toLocaleString('en-US') : r.toPrecision(3);
 }
 
+/** A metric beside a progress line: integers as they are, large values rounded with separators, the rest to 4 significant digits. */
+export function formatMetric(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en-US');
+  return Math.abs(v) >= 100 && Math.abs(v) < 1e15 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(4);
+}
+
+/** `name value, ...` for the metrics a progress event carries. */
+export function formatMetrics(m: Record<string, number> | undefined): string {
+  return m ? Object.entries(m).map(([k, v]) => `${k} ${formatMetric(v)}`).join(', ') : '';
+}
+
 export function formatDuration(sec: number): string {
   if (sec < 60) return `${sec.toFixed(1)}s`;
   const m = Math.floor(sec / 60);

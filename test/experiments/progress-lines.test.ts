@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatMetric, progressHooks } from '../../src/experiments/runner.ts';
+import { progressHooks } from '../../src/experiments/runner.ts';
+import { formatMetric } from '../../src/util/progress.ts';
 
 /** A non-terminal stream (a CI log) that keeps what is written. */
 function logStream() {
