@@ -1,12 +1,14 @@
 // npm run eval:released -- the released-data protocol of the README: TraceAnomaly trained on 20,000 shuffled
 // normal traces of the released TrainTicket STVs and tested on the rest plus all anomalous traces.
 // Options: --seeds 1,2,3 (default 1), any detector option as --max-epochs N, --samples N, --flow-length K,
-// --workers N, --backend B; --out DIR (default reports/released-split) gets one JSON per seed.
+// --workers N, --backend B; --out DIR (default reports/released-split) gets one JSON per seed; --model-out DIR saves
+// each seed's trained model as DIR/seed-N (a model folder, for `traceanomaly detect`).
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { builtinRegistry } from '../src/experiments/builtins.ts';
 import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
 import { TraceAnomalyDetector } from '../src/detector/traceanomaly-detector.ts';
+import { saveModel } from '../src/detector/model-folder.ts';
 import type { TraceAnomalyOptions } from '../src/detector/options.ts';
 import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
 import { dataRoot, PROJECT_ROOT } from '../src/util/data-root.ts';
@@ -26,6 +28,7 @@ const { values: o } = parseArgs({
     'std-min': { type: 'string' },
     'valid-samples': { type: 'string' },
     out: { type: 'string' },
+    'model-out': { type: 'string' },
   },
 });
 const seeds = (o.seeds ?? '1').split(',').map(Number);
@@ -61,6 +64,7 @@ for (const seed of seeds) {
   const trainSec = (performance.now() - t0) / 1000;
   const report = det.model.report!;
   trainBar.done(trained, `epochs ${report.epochs}, best ${report.bestEpoch}, valid NLL ${report.bestValidNll.toFixed(1)}`);
+  if (o['model-out']) await saveModel(join(o['model-out'], `seed-${seed}`), det.model, det.options);
   const scoreBar = new Progress(`seed ${seed} score`, data.test.stv!.ids.length, 'traces');
   const t1 = performance.now();
   const a = await det.analyse(data.test, { progress: (e) => scoreBar.update(e.done, formatMetrics(e.metrics)) });
