@@ -6,7 +6,7 @@ import type { SgvbModel } from './sgvb-model.ts';
  * The SGVB loss of a batch and its gradient with respect to every trainable parameter, both multiplied by
  * `scale` (a worker's share of the batch, so that the shares' gradients add up to the whole batch's).
  */
-export function lossAndGrads(model: SgvbModel, p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D, scale = 1): { loss: tf.Scalar; grads: Tensors } {
+export function lossAndGrads(model: Pick<SgvbModel, 'layout' | 'loss'>, p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D, scale = 1): { loss: tf.Scalar; grads: Tensors } {
   const names = model.layout.trainable.map((s) => s.name);
   const f = (...ts: tf.Tensor[]) => {
     const q: Tensors = { ...p };

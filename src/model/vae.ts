@@ -140,7 +140,12 @@ export class FlowVae {
 
   /** The SGVB training loss (Eq. 2): -mean ELBO over the batch plus the L2 penalty. */
   loss(p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D): tf.Scalar {
-    return tf.add(tf.neg(tf.mean(this.elbo(p, x, eps))), this.penalty(p)) as tf.Scalar;
+    return tf.add(this.dataLoss(p, x, eps), this.penalty(p)) as tf.Scalar;
+  }
+
+  /** The loss without the L2 penalty, for optimisers that add the penalty's gradient themselves (FlatAdam). */
+  dataLoss(p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D): tf.Scalar {
+    return tf.neg(tf.mean(this.elbo(p, x, eps))) as tf.Scalar;
   }
 
   /**

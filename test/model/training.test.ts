@@ -60,24 +60,31 @@ describe('Adam', () => {
   });
 });
 
+/** One epoch of the same data, order and noise on one thread and on 2 worker threads (left open for more calls). */
+async function trainOnOneAndTwo(c: VaeConfig, rows: number, lr: number) {
+  const model = new FlowVae(c);
+  const x = data(rows, 3);
+  const flat = model.initialParams(new Random(4));
+  const order = new Random(5).permutation(rows);
+  const opts = { batchSize: 128, seed: 6, adam: ADAM };
+  const local = new LocalEngine(model, flat, x, opts);
+  await local.epoch(order, lr, 0);
+  const one = { params: await local.params(), loss: await local.loss() };
+  await local.close();
+  const workers = await WorkerEngine.start(c, flat, x, { ...opts, workers: 2, backend: 'wasm' });
+  let steps = 0;
+  await workers.epoch(order, lr, 0, (done) => (steps = done));
+  const two = { params: await workers.params(), loss: await workers.loss(), steps };
+  return { model, x, flat, opts, one, two, workers };
+}
+
 describe('data-parallel training', () => {
   it('gives the same parameters with 2 worker threads as in one thread (the workers average the half-batch gradients)', async () => {
-    const model = new FlowVae(config);
-    const x = data(512, 3);
-    const flat = model.initialParams(new Random(4));
-    const order = new Random(5).permutation(512);
-    const opts = { batchSize: 128, seed: 6, adam: ADAM };
-    const local = new LocalEngine(model, flat, x, opts);
-    await local.epoch(order, 1e-3, 0);
-    const a = await local.params();
-    const localLoss = await local.loss();
-    await local.close();
-    const workers = await WorkerEngine.start(config, flat, x, { ...opts, workers: 2, backend: 'wasm' });
-    let steps = 0;
-    await workers.epoch(order, 1e-3, 0, (done) => (steps = done));
-    const b = await workers.params();
-    expect(steps).toBe(4);
-    expect(await workers.loss()).toBeCloseTo(localLoss, 3);
+    const { model, x, flat, opts, one, two, workers } = await trainOnOneAndTwo(config, 512, 1e-3);
+    const a = one.params;
+    const b = two.params;
+    expect(two.steps).toBe(4);
+    expect(two.loss).toBeCloseTo(one.loss, 3);
     // scoring splits rows among workers without changing any row's result
     const s2 = await workers.score(x.subarray(0, 10 * 6), 10, { samples: 16, seed: 1 });
     await workers.close();
@@ -89,10 +96,27 @@ describe('data-parallel training', () => {
     }
     expect(maxMove).toBeGreaterThan(1e-3);
     expect(maxDiff).toBeLessThan(1e-5);
-    const one = new LocalEngine(model, b, x, opts);
-    const s1 = await one.score(x.subarray(0, 10 * 6), 10, { samples: 16, seed: 1 });
-    await one.close();
+    const single = new LocalEngine(model, b, x, opts);
+    const s1 = await single.score(x.subarray(0, 10 * 6), 10, { samples: 16, seed: 1 });
+    await single.close();
     for (let i = 0; i < 10; i++) expect(s2.logPx[i]).toBeCloseTo(s1.logPx[i], 4);
+  });
+
+  it('applies the L2 penalty the same way: in the loss on one thread, in the workers\' Adam step with 2', async () => {
+    // a penalty strong enough to move the parameters and the loss visibly
+    const run = async (l2: number) => {
+      const { one, two, workers } = await trainOnOneAndTwo({ ...config, l2 }, 256, 1e-2);
+      await workers.close();
+      return { one, two };
+    };
+    const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    const strong = await run(0.5);
+    const none = await run(0);
+    expect(strong.two.loss).toBeCloseTo(strong.one.loss, 3);
+    expect(maxDiff(strong.one.params, strong.two.params)).toBeLessThan(1e-5);
+    // the penalty does matter here: it adds to the loss and changes the update
+    expect(strong.one.loss - none.one.loss).toBeGreaterThan(0.5);
+    expect(maxDiff(strong.one.params, none.one.params)).toBeGreaterThan(1e-3);
   });
 
   it('learns: the validation NLL falls', async () => {

@@ -18,7 +18,7 @@ export interface WorkerInit {
   trainRows: number;
   /** Gradient slots: count x gradient size floats. */
   grads: SharedArrayBuffer;
-  /** Per-step partial losses: count float64. */
+  /** Per-step partial losses: count float64 (each worker's data term), then count float64 (its part of the L2 penalty). */
   losses: SharedArrayBuffer;
   /** The barrier's cells. */
   sync: SharedArrayBuffer;

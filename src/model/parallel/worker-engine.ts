@@ -87,7 +87,7 @@ export class WorkerEngine implements TrainEngine {
     const paramView = new Float32Array(sharedParams);
     paramView.set(params);
     const grads = new SharedArrayBuffer(count * G * 4);
-    const losses = new SharedArrayBuffer(count * 8);
+    const losses = new SharedArrayBuffer(2 * count * 8);
     const sync = new SharedArrayBuffer(Barrier.BYTES);
     const trainRows = train.length / config.inputDim;
     const peers: Peer[] = [];

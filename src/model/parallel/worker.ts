@@ -22,13 +22,15 @@ const gradLayout = new GradientLayout(layout);
 const flat = new Float32Array(init.params);
 let p: Tensors = layout.toTensors(flat);
 const mySegments = partitionSegments(gradLayout, init.count)[init.index];
-const adam = new FlatAdam(gradLayout, init.adam, mySegments);
+// the workers' gradients are of the data term; FlatAdam adds the L2 penalty's (see there)
+const adam = new FlatAdam(gradLayout, init.adam, mySegments, init.config.l2);
+const dataTerm = { layout, loss: (q: Tensors, x: tf.Tensor2D, e: tf.Tensor2D) => model.dataLoss(q, x, e) };
 const train = new Float32Array(init.train, 0, init.trainRows * init.config.inputDim);
 const G = gradLayout.size;
 const slots = Array.from({ length: init.count }, (_, w) => new Float32Array(init.grads, w * G * 4, G));
+/** Per worker: the data loss of its rows, then its part of the L2 penalty. */
 const losses = new Float64Array(init.losses);
 const barrier = new Barrier(init.sync, init.count);
-const summed = new Float32Array(G);
 
 /** This worker's rows of a batch: an even split, the first workers taking one more row when B does not divide. */
 function share(B: number): [number, number] {
@@ -59,26 +61,20 @@ function step(order: Int32Array, s: number, lr: number, globalStep: number): voi
   const eps = stepNoise(init.seed, globalStep, B, Z).subarray(lo * Z, hi * Z);
   const mine = slots[init.index];
   tf.tidy(() => {
-    const { loss, grads } = lossAndGrads(model, p, tf.tensor2d(x, [hi - lo, D]), tf.tensor2d(eps, [hi - lo, Z]), (hi - lo) / B);
+    const { loss, grads } = lossAndGrads(dataTerm, p, tf.tensor2d(x, [hi - lo, D]), tf.tensor2d(eps, [hi - lo, Z]), (hi - lo) / B);
     for (const seg of gradLayout.segments) mine.set(grads[seg.name].dataSync() as Float32Array, seg.offset);
     losses[init.index] = loss.dataSync()[0];
   });
   barrier.wait();
-  for (const index of mySegments) {
-    const { offset, size } = gradLayout.segments[index];
-    summed.set(slots[0].subarray(offset, offset + size), offset);
-    for (let w = 1; w < init.count; w++) {
-      const other = slots[w];
-      for (let i = offset; i < offset + size; i++) summed[i] += other[i];
-    }
-  }
-  adam.step(flat, summed, lr);
+  // each cell is read between the barriers that follow its write and precede its next one
+  let loss = 0;
+  if (init.index === 0) for (let w = 0; w < init.count; w++) loss += losses[w];
+  losses[init.count + init.index] = adam.stepSum(flat, slots, lr);
+  barrier.wait();
   if (init.index === 0) {
-    let loss = 0;
-    for (let w = 0; w < init.count; w++) loss += losses[w];
+    for (let w = 0; w < init.count; w++) loss += losses[init.count + w];
     send({ type: 'step', done: s + 1, loss });
   }
-  barrier.wait();
   reloadTrainable();
 }
 
