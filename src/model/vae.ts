@@ -91,15 +91,23 @@ export class FlowVae {
     return { mean, std };
   }
 
-  /** z = flow(z0) and the summed log|det| per row. */
+  /**
+   * z = flow(z0) and the summed log|det| per row. The layers' log-determinants that are the same for every row
+   * (ActNorm, invertible dense: scalars) are summed apart and added once: each broadcast addition would cost a
+   * reduction over the rows in the backward pass.
+   */
   flowForward(p: Tensors, z0: tf.Tensor2D): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
     let z = z0;
-    let logDet: tf.Tensor = tf.zeros([z0.shape[0]]);
+    const perRow: tf.Tensor[] = [];
+    const shared: tf.Tensor[] = [];
     for (const layer of this.flow) {
       const r = layer.forward(p, z);
       z = r.y;
-      logDet = tf.add(logDet, r.logDet);
+      (r.logDet.rank === 0 ? shared : perRow).push(r.logDet);
     }
+    const total = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : tf.addN(ts));
+    let logDet = perRow.length > 0 ? total(perRow) : tf.zeros([z0.shape[0]]);
+    if (shared.length > 0) logDet = tf.add(logDet, total(shared));
     return { z, logDet: logDet as tf.Tensor1D };
   }
 
