@@ -50,12 +50,25 @@ function make(activation: Activation, alpha: number, inputGrad: boolean): DenseF
       gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
         const [sx, sw, sy] = saved as tf.Tensor2D[];
         const dp = (leaky ? tf.mul(dy, tf.step(sy, alpha)) : dy) as tf.Tensor2D;
-        const dx = inputGrad ? tf.matMul(dp, tf.transpose(sw)) : tf.zerosLike(sx);
+        const dx = inputGrad ? inputGradient(dp, sw) : tf.zerosLike(sx);
         return [dx, tf.matMul(tf.transpose(sx), dp), columnSums(dp)];
       },
     };
   };
   return tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as DenseFn;
+}
+
+/**
+ * Weight matrices from this size on (elements) get their input gradient dp W^T as (W dp^T)^T. The wasm backend's
+ * products (XNNPACK) repack their second operand on every call with a new tensor, which is every training
+ * step; packing the [rows x out] dp^T instead of a large W^T saves more than the two extra transposes cost.
+ */
+export const REPACK_SIZE = 65536;
+
+/** dp W^T, the input gradient of x W (see REPACK_SIZE). */
+function inputGradient(dp: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  if (w.size >= REPACK_SIZE) return tf.transpose(tf.matMul(w, tf.transpose(dp))) as tf.Tensor2D;
+  return tf.matMul(dp, tf.transpose(w));
 }
 
 /**
