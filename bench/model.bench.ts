@@ -59,7 +59,7 @@ try {
   }
   const best = Math.max(...train);
   const mean = train.reduce((a, b) => a + b, 0) / train.length;
-  console.log(`training: ${fmt(best)} samples/s best of ${rounds} rounds of ${N} (mean ${fmt(mean)}); batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(best * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products`);
+  console.log(`training: ${fmt(best)} samples/s best of ${rounds} rounds of ${N} (mean ${fmt(mean)}; rounds ${train.map(fmt).join(' ')}); batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(best * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products`);
 
   const traces = Number(o.traces ?? 48);
   await engine.score(x.subarray(0, 4 * D), 4, { samples: L, seed: 1 }); // warm-up

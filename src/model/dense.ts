@@ -59,15 +59,16 @@ function make(activation: Activation, alpha: number, inputGrad: boolean): DenseF
 }
 
 /**
- * Weight matrices from this size on (elements) get their input gradient dp W^T as (W dp^T)^T. The wasm backend's
- * products (XNNPACK) repack their second operand on every call with a new tensor, which is every training
- * step; packing the [rows x out] dp^T instead of a large W^T saves more than the two extra transposes cost.
+ * On wasm, weight matrices from this size on (elements) get their input gradient dp W^T as (W dp^T)^T: the wasm
+ * backend's products (XNNPACK) repack their second operand on every call with a new tensor, which is every
+ * training step, and packing the [rows x out] dp^T instead of a large W^T saves more than the two extra
+ * transposes cost. Other backends have no such cost and keep the plain product.
  */
 export const REPACK_SIZE = 65536;
 
 /** dp W^T, the input gradient of x W (see REPACK_SIZE). */
 function inputGradient(dp: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  if (w.size >= REPACK_SIZE) return tf.transpose(tf.matMul(w, tf.transpose(dp))) as tf.Tensor2D;
+  if (w.size >= REPACK_SIZE && tf.getBackend() === 'wasm') return tf.transpose(tf.matMul(w, tf.transpose(dp))) as tf.Tensor2D;
   return tf.matMul(dp, tf.transpose(w));
 }
 
