@@ -51,7 +51,7 @@ export class FlatAdam {
     this.g = new Float32Array(grads.size);
   }
 
-  /** Updates `params` (the full flat parameter vector) in place from `g` (GradientLayout order). */
+  /** Updates `params` (the full flat parameter vector) in place from `g` (GradientLayout order); returns the L2 penalty (0 without `l2`). */
   step(params: Float32Array, g: Float32Array, lr: number): number {
     return this.stepSum(params, [g], lr);
   }
