@@ -9,6 +9,7 @@ import { builtinRegistry } from '../src/experiments/builtins.ts';
 import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
 import { TraceAnomalyDetector } from '../src/detector/traceanomaly-detector.ts';
 import { saveModel } from '../src/detector/model-folder.ts';
+import { fitProgress } from '../src/cli/fit-progress.ts';
 import type { TraceAnomalyOptions } from '../src/detector/options.ts';
 import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
 import { dataRoot, PROJECT_ROOT } from '../src/util/data-root.ts';
@@ -51,19 +52,12 @@ const rows: Record<string, number>[] = [];
 for (const seed of seeds) {
   const data = await released.load({ seed, quick: false, options: {}, dataRoot: dataRoot(), log: () => {} });
   const det = new TraceAnomalyDetector({ ...overrides, seed });
-  const trainBar = new Progress(`seed ${seed} train`, undefined, 'samples');
+  const shown = fitProgress(`seed ${seed}`);
   const t0 = performance.now();
-  let trained = 0;
-  await det.fit(data.train, {
-    progress: (e) => {
-      if (e.phase !== 'train') return;
-      trained = e.done;
-      trainBar.update(e.done, formatMetrics(e.metrics));
-    },
-  });
+  await det.fit(data.train, shown.hooks);
   const trainSec = (performance.now() - t0) / 1000;
+  shown.finish(det);
   const report = det.model.report!;
-  trainBar.done(trained, `epochs ${report.epochs}, best ${report.bestEpoch}, valid NLL ${report.bestValidNll.toFixed(1)}`);
   if (o['model-out']) await saveModel(join(o['model-out'], `seed-${seed}`), det.model, det.options);
   const scoreBar = new Progress(`seed ${seed} score`, data.test.stv!.ids.length, 'traces');
   const t1 = performance.now();

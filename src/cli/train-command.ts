@@ -8,7 +8,7 @@ import { TraceAnomalyLocalizer } from '../localize/traceanomaly-localizer.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from '../detector/options.ts';
 import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
 import { FLOW_KINDS } from '../model/flows/build.ts';
-import { formatDuration, Progress } from '../util/progress.ts';
+import { fitProgress } from './fit-progress.ts';
 import { oneOf, parseCommand, requireString, UsageError } from './args.ts';
 import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
 import { intArg, numberArg } from './number-args.ts';
@@ -80,23 +80,15 @@ export async function trainCommand(args: string[]): Promise<number> {
   const n = inputSize(input);
   process.stderr.write(`${describeBackend(backend)}\n${n} training traces (${format})\n`);
   const detector = new TraceAnomalyDetector({ ...options, backend: backend.name });
-  const bar = new Progress('train', undefined, 'samples');
-  let done = 0;
-  await detector.fit(input, {
-    progress: (e) => {
-      if (e.phase === 'validate') return bar.update(done, `epoch ${e.metrics?.epoch}, validating ${e.done}/${e.total}`);
-      done = e.done;
-      const m = e.metrics ?? {};
-      bar.update(e.done, [`epoch ${m.epoch}`, `loss ${m.loss?.toFixed(2)}`, m.validNll !== undefined ? `valid NLL ${m.validNll.toFixed(2)}` : ''].filter(Boolean).join(', '));
-    },
-  });
-  const r = detector.model.report!;
-  bar.done(done, `${r.epochs} epochs (best ${r.bestEpoch}, valid NLL ${r.bestValidNll.toFixed(2)}), ${r.engine}`);
+  const shown = fitProgress();
+  await detector.fit(input, shown.hooks);
+  shown.finish(detector);
+  const kde = detector.model.kde;
   // the HSTV index of the same training traces, so that detect can name root causes (sec. II-D)
   const localizer = new TraceAnomalyLocalizer({ input: input.traces ? 'traces' : 'stv', definition: options.definition, edgeLabel: options.edgeLabel });
   await localizer.fit(input);
   await saveModel(outDir, detector.model, detector.options, callPathListLines, localizer.reference);
-  process.stderr.write(`model (${detector.model.space.norm.columns.length} dimensions, KDE bandwidth ${detector.model.kde.bandwidth.toPrecision(3)}) -> ${outDir} in ${formatDuration(r.trainSeconds)}\n`);
+  process.stderr.write(`model (${detector.model.space.norm.columns.length} dimensions, KDE bandwidth ${kde.bandwidth.toPrecision(3)}) -> ${outDir}\n`);
   return 0;
 }
 

@@ -86,17 +86,23 @@ export class TraceAnomalyDetector implements Detector {
     const model = new FlowVae(config);
     const { engine, report } = await train(model, rest.values, valid.values, { ...o }, hooks);
     try {
-      const kde = await this.kdeOf(engine, valid);
+      const kde = await this.kdeOf(engine, valid, hooks);
       this.fitted = { config, params: await engine.params(), space, kde, report, backend: this.backendInfo!.name };
     } finally {
       await engine.close();
     }
   }
 
-  /** The KDE over the held-out traces' log p(x) at this detector's L_z and bandwidth rule. */
-  private async kdeOf(engine: TrainEngine, valid: StvMatrix): Promise<GaussianKde> {
+  /**
+   * The KDE over the held-out traces' log p(x) at this detector's L_z and bandwidth rule. Scoring them at the
+   * full L_z takes as long as scoring that many test traces, so it reports progress as the phase `kde`.
+   */
+  private async kdeOf(engine: TrainEngine, valid: StvMatrix, hooks?: FitHooks): Promise<GaussianKde> {
     const o = this.options;
-    const r = await engine.score(valid.values, valid.ids.length, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(valid.ids, traceKey) });
+    const n = valid.ids.length;
+    const started = performance.now();
+    const onRows = (done: number) => hooks?.progress?.({ phase: 'kde', done, total: n, metrics: { tracesPerSec: done / ((performance.now() - started) / 1000) } });
+    const r = await engine.score(valid.values, n, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(valid.ids, traceKey) }, onRows);
     return new GaussianKde(r.logPx, o.bandwidth);
   }
 
@@ -113,13 +119,13 @@ export class TraceAnomalyDetector implements Detector {
   }
 
   /** Takes the trained network of a detector with the same fitKey and fits the KDE at this L_z and bandwidth. */
-  async adoptFit(state: unknown, data: DetectorInput): Promise<void> {
+  async adoptFit(state: unknown, data: DetectorInput, hooks?: FitHooks): Promise<void> {
     await this.backendReady();
     const s = state as Omit<FittedModel, 'kde'>;
     const { valid } = prepareTraining(data, this.options);
     const engine = await openEngine(new FlowVae(s.config), s.params, new Float32Array(0), { ...this.options });
     try {
-      this.fitted = { ...s, kde: await this.kdeOf(engine, valid) };
+      this.fitted = { ...s, kde: await this.kdeOf(engine, valid, hooks) };
     } finally {
       await engine.close();
     }

@@ -85,6 +85,9 @@ export async function train(
   // an in-epoch emit awaits the loss from the engine; one that resolves after later work began (validation, the
   // next emit) is dropped, so that progress events arrive in order
   let emitSeq = 0;
+  // time in training steps only (validation excluded), for the samples/s that progress reports
+  let stepMs = 0;
+  let epochStart: number | null = null;
   const emit = async (samples: number, force: boolean) => {
     const now = performance.now();
     if (!hooks?.progress || (!force && now - lastEmit < 1000)) return;
@@ -92,7 +95,8 @@ export async function train(
     const mine = ++emitSeq;
     const loss = await engine.loss();
     if (mine !== emitSeq) return;
-    const metrics: Record<string, number> = { epoch, loss, samplesPerSec: samples / ((now - started) / 1000) };
+    const inSteps = stepMs + (epochStart === null ? 0 : now - epochStart);
+    const metrics: Record<string, number> = { epoch, loss, samplesPerSec: samples / (inSteps / 1000) };
     if (!Number.isNaN(validNll)) metrics.validNll = validNll;
     hooks.progress({ phase: 'train', done: samples, total: totalSamples, metrics });
   };
@@ -101,7 +105,10 @@ export async function train(
       if (epoch > 1) order = orderRng.permutation(n);
       const lr = opts.learningRate * opts.lrDecayFactor ** Math.floor((epoch - 1) / opts.lrDecayEvery);
       const before = (epoch - 1) * stepsPerEpoch * B;
+      epochStart = performance.now();
       await engine.epoch(order, lr, (epoch - 1) * stepsPerEpoch, (done) => void emit(before + done * B, false));
+      stepMs += performance.now() - epochStart;
+      epochStart = null;
       const last = epoch === opts.maxEpochs;
       if (nValid > 0 && (epoch % opts.validEvery === 0 || last)) {
         emitSeq++;

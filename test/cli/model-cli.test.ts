@@ -33,6 +33,9 @@ describe('traceanomaly train / detect', () => {
     for (const m of ['m1', 'm2']) {
       const r = cli('train', '--in', train, '--out', join(dir, m), ...common);
       expect(r.stderr).toMatch(/backend: wasm/);
+      // training, then the held-out traces scored for the decision KDE (60 of 600), each with its own line
+      expect(r.stderr).toMatch(/kde: 60\/60 traces.*held-out traces at L_z 20/);
+      expect(r.stderr).toMatch(/trained: 4 epochs in .* \(best \d, valid NLL/);
       expect(r.code).toBe(0);
     }
     expect(readFileSync(join(dir, 'm1', 'weights.bin')).equals(readFileSync(join(dir, 'm2', 'weights.bin')))).toBe(true);
