@@ -35,7 +35,7 @@ export function fitProgress(label = ''): { hooks: FitHooks; finish(detector: Tra
     const kde = detector.model.kde;
     if (kdeBar) kdeBar.done(kde.size, `held-out traces at L_z ${detector.options.samples}, KDE bandwidth ${kde.bandwidth.toPrecision(3)}`);
     else closeTraining();
-    process.stderr.write(`${prefix}trained: ${r.epochs} epochs in ${formatDuration(r.trainSeconds)} (best ${r.bestEpoch}, valid NLL ${r.bestValidNll.toFixed(2)}), ${r.engine}\n`);
+    process.stderr.write(`${prefix}trained: ${r.epochs} epoch${r.epochs === 1 ? '' : 's'} in ${formatDuration(r.trainSeconds)} (best ${r.bestEpoch}, valid NLL ${r.bestValidNll.toFixed(2)}), ${r.engine}\n`);
   };
   return { hooks, finish };
 }
