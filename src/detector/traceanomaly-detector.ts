@@ -98,12 +98,21 @@ export class TraceAnomalyDetector implements Detector {
    * full L_z takes as long as scoring that many test traces, so it reports progress as the phase `kde`.
    */
   private async kdeOf(engine: TrainEngine, valid: StvMatrix, hooks?: FitHooks): Promise<GaussianKde> {
+    const r = await this.scoreMatrix(engine, valid, 'kde', hooks);
+    return new GaussianKde(r.logPx, this.options.bandwidth);
+  }
+
+  /**
+   * log p(x) and the ELBO of a matrix's rows at this detector's L_z and seed (each row's noise keyed by its trace
+   * id), with progress reported as `phase`.
+   */
+  private scoreMatrix(engine: TrainEngine, m: StvMatrix, phase: string, hooks?: FitHooks) {
     const o = this.options;
-    const n = valid.ids.length;
+    const n = m.ids.length;
     const started = performance.now();
-    const onRows = (done: number) => hooks?.progress?.({ phase: 'kde', done, total: n, metrics: { tracesPerSec: done / ((performance.now() - started) / 1000) } });
-    const r = await engine.score(valid.values, n, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(valid.ids, traceKey) }, onRows);
-    return new GaussianKde(r.logPx, o.bandwidth);
+    return engine.score(m.values, n, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(m.ids, traceKey) }, (done) =>
+      hooks?.progress?.({ phase, done, total: n, metrics: { tracesPerSec: done / ((performance.now() - started) / 1000) } }),
+    );
   }
 
   /** What fit() learns depends on every option but L_z, alpha and the bandwidth rule (used after training) and the name. */
@@ -144,10 +153,7 @@ export class TraceAnomalyDetector implements Detector {
       const model = new FlowVae(m.config);
       const engine = await this.scoringEngine(model);
       try {
-        const started = performance.now();
-        const r = await engine.score(x.values, rows.length, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(x.ids, traceKey) }, (done) =>
-          hooks?.progress?.({ phase: 'score', done, total: rows.length, metrics: { tracesPerSec: done / ((performance.now() - started) / 1000) } }),
-        );
+        const r = await this.scoreMatrix(engine, x, 'score', hooks);
         rows.forEach((row, k) => {
           logPx[row] = r.logPx[k];
           elbo[row] = r.elbo[k];
