@@ -1,6 +1,6 @@
 import type { FitHooks } from '../contracts/detector.ts';
 import type { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
-import { formatDuration, Progress } from '../util/progress.ts';
+import { formatDuration, formatRate, Progress } from '../util/progress.ts';
 
 /**
  * What `traceanomaly train` and `eval:released` show while a TraceAnomaly detector fits: a `train` bar (epoch,
@@ -13,7 +13,7 @@ export function fitProgress(label = ''): { hooks: FitHooks; finish(detector: Tra
   let kdeBar: Progress | null = null;
   let done = 0;
   let stepRate = NaN;
-  const closeTraining = () => bar.done(done, `${Math.round(stepRate).toLocaleString('en-US')} samples/s in the training steps (the rest is validation)`);
+  const closeTraining = () => bar.done(done, `${formatRate(stepRate)} samples/s in the training steps (the rest is validation)`);
   const hooks: FitHooks = {
     progress: (e) => {
       if (e.phase === 'kde') {

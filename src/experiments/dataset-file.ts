@@ -15,7 +15,7 @@ import { Random } from '../util/random.ts';
 import { canonicalJson, sha256 } from './cell-key.ts';
 import type { DatasetContext, DatasetEntry } from './registry.ts';
 import { datasetFromTraces } from './trace-dataset.ts';
-import { sampleIndices } from './test-sample.ts';
+import { isTestSample, sampleIndices } from './test-sample.ts';
 import { GENERATORS } from './generators.ts';
 
 /** One input file of a dataset file; a bare string is `{"file": ...}`. */
@@ -128,7 +128,7 @@ export function validateDatasetFile(raw: unknown, file: string): DatasetFileSpec
   } else if (rule !== 'files' && (typeof f !== 'number' || !(f > 0 && f < 1))) fail('"split.trainFraction" must be a number between 0 and 1');
   if (split?.seed !== undefined && split.seed !== 'cell' && !Number.isInteger(split.seed)) fail('"split.seed" must be an integer or "cell"');
   const ts = split?.testSample;
-  if (ts !== undefined && (typeof ts !== 'number' || !(ts > 0 && ts <= 1))) fail('"split.testSample" must be a number in (0, 1]');
+  if (ts !== undefined && !isTestSample(ts)) fail('"split.testSample" must be a number in (0, 1]');
   return { name, ...s, split: { ...split, rule: rule as SplitSpec['rule'] } } as DatasetFileSpec;
 }
 

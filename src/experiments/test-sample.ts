@@ -14,8 +14,13 @@ export function sampleIndices(n: number, share: number, seed: number): number[] 
   return out;
 }
 
+/** Whether a `testSample` value is a share in (0, 1]. */
+export function isTestSample(v: unknown): v is number {
+  return typeof v === 'number' && v > 0 && v <= 1;
+}
+
 /** Checks a `testSample` option: a share in (0, 1]. */
 export function checkTestSample(v: unknown, where: string): number {
-  if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw new Error(`${where} must be a number in (0, 1], not ${JSON.stringify(v)}`);
+  if (!isTestSample(v)) throw new Error(`${where} must be a number in (0, 1], not ${JSON.stringify(v)}`);
   return v;
 }
