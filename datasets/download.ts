@@ -1,11 +1,10 @@
 // npm run download -- fetches the public data files the harness can use into datasets/data/ (git-ignored), where
 // the data root falls back to when neither --data, $TRACEANOMALY_DATA nor ../shared/datasets is there.
 // Options: --to DIR (default datasets/data), --from URL (a mirror holding the same paths), --force.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/util/atomic-write.ts';
+import { fileDigest, sha256 } from '../src/util/hash.ts';
 
 /** One public file: where it lives upstream, where it goes under the data root, and its SHA-256. */
 export interface PublicFile {
@@ -21,8 +20,6 @@ export const PUBLIC_FILES: PublicFile[] = [
   { path: 'trainticket-stv/test_abnormal.zip', url: `${UPSTREAM}/test_abnormal.zip`, sha256: 'b036bac0e2dc9f31b4ae943c753c8c5076ecc1b2c2a64f3732e3bc8973312ee5' },
 ];
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
 /**
  * Downloads each file to `dest/path` unless it is there with the right hash; checks the SHA-256 before it writes
  * (under a temporary name, then renamed: a failed or corrupt download leaves nothing). `from` replaces the
@@ -33,7 +30,7 @@ export async function download(files: PublicFile[], dest: string, opts: { from?:
   const written: string[] = [];
   for (const f of files) {
     const target = join(dest, f.path);
-    if (!opts.force && existsSync(target) && sha256(await readFile(target)) === f.sha256) {
+    if (!opts.force && existsSync(target) && (await fileDigest(target)) === f.sha256) {
       log(`${target}: present, checksum ok`);
       continue;
     }

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
+import { canonicalJson } from '../util/canonical-json.ts';
+import { sha256 } from '../util/hash.ts';
+
+// kept here too for the modules that take them from the cell key's home
+export { canonicalJson, sha256 };
 
 /** Bumped when the meaning of a cell result changes, so that no older result is reused. */
 export const CELL_FORMAT_VERSION = 1;
-
-export { canonicalJson } from '../util/canonical-json.ts';
-import { canonicalJson } from '../util/canonical-json.ts';
-
-export const sha256 = (text: string | Uint8Array): string => createHash('sha256').update(text).digest('hex');
 
 /** What identifies a cell's result: everything that can change it, nothing that cannot (labels, experiment name). */
 export interface CellIdentity {

@@ -18,6 +18,9 @@ export function unitHash(s: string): number {
   return (h >>> 0) / 4294967296;
 }
 
+/** SHA-256 of text or bytes, hex. */
+export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
 /** SHA-256 of a file's bytes, hex. */
 export async function fileDigest(path: string): Promise<string> {
   const h = createHash('sha256');
