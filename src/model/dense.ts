@@ -36,6 +36,19 @@ export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
   return tf.reshape(tf.matMul(ones, x), [x.shape[1]]);
 }
 
+const onesColumns = new Map<number, tf.Tensor2D>();
+
+/**
+ * Row sums of a [rows, cols] matrix as a product with a column of ones: the matrix is the left operand, which
+ * the wasm backend does not repack (see REPACK_SIZE), so this suits fresh matrices with many columns.
+ */
+export function rowSums(x: tf.Tensor2D): tf.Tensor1D {
+  const n = x.shape[1];
+  let ones = onesColumns.get(n);
+  if (!ones) onesColumns.set(n, (ones = tf.keep(tf.ones([n, 1]) as tf.Tensor2D)));
+  return tf.reshape(tf.matMul(x, ones), [x.shape[0]]);
+}
+
 type DenseFn = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 const cache = new Map<string, DenseFn>();
 

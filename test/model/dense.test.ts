@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend/backend.ts';
-import { dense, REPACK_SIZE, softplus } from '../../src/model/dense.ts';
+import { columnSums, dense, REPACK_SIZE, rowSums, softplus } from '../../src/model/dense.ts';
 import { Random } from '../../src/util/random.ts';
 
 await useBackend('wasm');
@@ -50,5 +50,17 @@ describe('softplus', () => {
     const a = [-80, -20, -1, -1e-3, 0, 1e-3, 1, 20, 80];
     const got = softplus(tf.tensor1d(a)).dataSync();
     a.forEach((v, i) => expect(got[i]).toBeCloseTo(v > 30 ? v : Math.log1p(Math.exp(v)), 5));
+  });
+});
+
+describe('sums by products with ones', () => {
+  it('columnSums and rowSums equal tf.sum along the axis', () => {
+    const r = new Random(7);
+    const x = tf.tensor2d(Array.from({ length: 9 * 4 }, () => r.normal()), [9, 4]);
+    const close = (a: tf.Tensor, b: tf.Tensor) => Array.from(a.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(b.dataSync()[i], 5));
+    expect(columnSums(x).shape).toEqual([4]);
+    expect(rowSums(x).shape).toEqual([9]);
+    close(columnSums(x), tf.sum(x, 0));
+    close(rowSums(x), tf.sum(x, 1));
   });
 });

@@ -8,7 +8,7 @@ import type { FlowLayer } from '../../src/model/flows/flow.ts';
 import { InvertibleDense } from '../../src/model/flows/invertible-dense.ts';
 import { PlanarFlow } from '../../src/model/flows/planar.ts';
 import { LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
-import { joinColumns, takeColumns } from '../../src/model/columns.ts';
+import { joinColumns, selectColumns, takeColumns } from '../../src/model/columns.ts';
 import { Random } from '../../src/util/random.ts';
 
 await useBackend('cpu');
@@ -124,6 +124,17 @@ describe('column slices and joins', () => {
         for (let j = 0; j < 5; j++) expect(g[i][j]).toBeCloseTo(ws[i][(j + 3) % 5], 6);
       }
     }
+  });
+
+  it('selectColumns takes columns by a product and places the gradient back in them', () => {
+    const r = new Random(4);
+    const x = tf.tensor2d(Array.from({ length: 6 * 4 }, () => r.normal()), [6, 4]);
+    const w = tf.tensor2d(Array.from({ length: 6 * 2 }, () => r.normal()), [6, 2]);
+    const xs = x.arraySync() as number[][];
+    const ws = w.arraySync() as number[][];
+    expect(selectColumns(x, 1, 2).arraySync()).toEqual(xs.map((row) => [row[1], row[2]]));
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(selectColumns(a as tf.Tensor2D, 1, 2), w)))(x).arraySync() as number[][];
+    expect(g).toEqual(ws.map((row) => [0, row[0], row[1], 0]));
   });
 });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { joinColumns, MANY_ROWS, takeColumns } from '../columns.ts';
-import { columnSums, dense, leakyRelu, softplus } from '../dense.ts';
+import { joinColumns, MANY_ROWS, selectColumns, selector, takeColumns } from '../columns.ts';
+import { columnSums, dense, leakyRelu, rowSums, softplus } from '../dense.ts';
 import type { LayoutBuilder, Tensors } from '../params.ts';
 import type { FlowLayer } from './flow.ts';
 
@@ -52,7 +52,7 @@ export class AffineCoupling implements FlowLayer {
   forward(p: Tensors, z: tf.Tensor2D, fused = z.shape[0] < MANY_ROWS) {
     if (fused) {
       const out = this.fused()(z, ...NAMES.map((k) => p[`${this.prefix}.${k}`]));
-      return { y: tf.slice(out, [0, 0], [-1, this.width]) as tf.Tensor2D, logDet: tf.reshape(tf.slice(out, [0, this.width], [-1, 1]), [-1]) };
+      return { y: selectColumns(out, 0, this.width), logDet: tf.reshape(selectColumns(out, this.width, 1), [-1]) };
     }
     const { v1, v2, shift, pre } = this.parts(p, z);
     const y2 = tf.mul(tf.add(v2, shift), tf.sigmoid(pre)) as tf.Tensor2D;
@@ -68,17 +68,20 @@ export class AffineCoupling implements FlowLayer {
     return { z: joinColumns(v1, z2), logDet };
   }
 
-  /** [y, log det] as one [n, d + 1] tensor, with the gradient written out (tf.customGrad). */
+  /**
+   * [y, log det] as one [n, d + 1] tensor, with the gradient written out (tf.customGrad). On wasm every product
+   * repacks its right operand when that is a new tensor (some 3.5 ns an element), so the products are arranged
+   * with the fresh [n, hidden] matrices on the left and small or constant matrices on the right; columns are
+   * taken and placed with constant 0/1 matrices, which costs less than tf.slice / tf.concat on these shapes.
+   */
   private fused(): (...t: tf.Tensor[]) => tf.Tensor2D {
     const { n1, n2, width, alpha } = this;
     const body = (z: tf.Tensor2D, wh: tf.Tensor2D, bh: tf.Tensor1D, ws: tf.Tensor2D, bs: tf.Tensor1D, wc: tf.Tensor2D, bc: tf.Tensor1D, save: tf.GradSaveFunc) => {
-      const z1 = tf.slice(z, [0, 0], [-1, n1]) as tf.Tensor2D;
-      const z2 = tf.slice(z, [0, n1], [-1, n2]) as tf.Tensor2D;
+      const z1 = tf.matMul(z, selector(width, 0, n1, false));
+      const z2 = tf.matMul(z, selector(width, n1, n2, false));
       const h = leakyRelu(tf.add(tf.matMul(z1, wh), bh), alpha) as tf.Tensor2D;
-      // both heads in one product: [shift, pre - 2]
-      const heads = tf.matMul(h, tf.concat([ws, wc], 1));
-      const shift = tf.add(tf.slice(heads, [0, 0], [-1, n2]), bs);
-      const pre = tf.add(tf.add(tf.slice(heads, [0, n2], [-1, n2]), bc), AffineCoupling.SCALE_BIAS);
+      const shift = tf.add(tf.matMul(h, ws), bs);
+      const pre = tf.add(tf.matMul(h, wc), tf.add(bc, AffineCoupling.SCALE_BIAS));
       const s = tf.sigmoid(pre);
       const y2 = tf.mul(tf.add(z2, shift), s);
       const logDet = tf.neg(tf.sum(softplus(tf.neg(pre)), 1, true));
@@ -87,24 +90,24 @@ export class AffineCoupling implements FlowLayer {
         value: tf.concat([z1, y2, logDet], 1) as tf.Tensor2D,
         gradFunc: (dOut: tf.Tensor2D, saved: tf.Tensor[]) => {
           const [sz1, sh, ss, sy2, swh, sws, swc] = saved as tf.Tensor2D[];
-          const dy1 = tf.slice(dOut, [0, 0], [-1, n1]);
-          const dy2 = tf.slice(dOut, [0, n1], [-1, n2]);
-          const dl = tf.slice(dOut, [0, width], [-1, 1]);
+          const dy1 = tf.matMul(dOut, selector(width + 1, 0, n1, false));
+          const dy2 = tf.matMul(dOut, selector(width + 1, n1, n2, false));
+          const dl = tf.matMul(dOut, selector(width + 1, width, 1, false));
           // d log sigmoid(pre) / d pre = 1 - s; d y2 / d pre = y2 (1 - s)
           const dpre = tf.mul(tf.sub(1, ss), tf.add(tf.mul(dy2, sy2), dl)) as tf.Tensor2D;
           const dshift = tf.mul(dy2, ss) as tf.Tensor2D;
-          const dheads = tf.concat([dshift, dpre], 1) as tf.Tensor2D;
-          const dh = tf.matMul(dheads, tf.transpose(tf.concat([sws, swc], 1)));
-          const dw = tf.matMul(tf.transpose(sh), dheads);
+          const dh = tf.add(tf.matMul(dshift, tf.transpose(sws)), tf.matMul(dpre, tf.transpose(swc)));
+          const hT = tf.transpose(sh) as tf.Tensor2D;
           const da = tf.mul(dh, tf.step(sh, alpha)) as tf.Tensor2D;
-          const dz1 = tf.add(tf.matMul(da, tf.transpose(swh)), dy1);
+          const daT = tf.transpose(da) as tf.Tensor2D;
+          const dz1 = tf.add(tf.matMul(da, tf.transpose(swh)), dy1) as tf.Tensor2D;
           return [
-            tf.concat([dz1, dshift], 1),
-            tf.matMul(tf.transpose(sz1), da),
-            columnSums(da),
-            tf.slice(dw, [0, 0], [-1, n2]),
+            tf.add(tf.matMul(dz1, selector(width, 0, n1, true)), tf.matMul(dshift, selector(width, n1, n2, true))),
+            tf.transpose(tf.matMul(daT, sz1)),
+            rowSums(daT),
+            tf.matMul(hT, dshift),
             columnSums(dshift),
-            tf.slice(dw, [0, n2], [-1, n2]),
+            tf.matMul(hT, dpre),
             columnSums(dpre),
           ];
         },
