@@ -19,3 +19,27 @@ export async function useWasm(): Promise<void> {
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   await tf.ready();
 }
+
+/** The members of tfjs's BackendWasm that readInto uses (public there; kernels written outside tfjs use them too). */
+interface WasmBackendView {
+  wasm: { HEAPU8: Uint8Array };
+  dataIdMap: { get(id: object): { memoryOffset: number } | undefined };
+}
+
+/**
+ * Copies a float32 tensor's values into `out` at `offset`. On the wasm backend straight from the wasm heap: one
+ * copy and no new buffer, where dataSync() copies into a fresh array buffer first (the training workers read
+ * some 5 MB of gradients a step, and the short-lived buffers keep the garbage collector busy). Elsewhere through
+ * dataSync().
+ */
+export function readInto(t: tf.Tensor, out: Float32Array, offset = 0): void {
+  if (tf.getBackend() === 'wasm' && t.dtype === 'float32') {
+    const b = tf.backend() as unknown as WasmBackendView;
+    const entry = b.dataIdMap.get(t.dataId);
+    if (entry) {
+      out.set(new Float32Array(b.wasm.HEAPU8.buffer, entry.memoryOffset, t.size), offset);
+      return;
+    }
+  }
+  out.set(t.dataSync() as Float32Array, offset);
+}

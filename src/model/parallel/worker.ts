@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend, type ConcreteBackend } from '../../backend/backend.ts';
+import { readInto } from '../../backend/wasm.ts';
 import { FlatAdam, GradientLayout, partitionSegments } from '../adam.ts';
 import { gatherRows, lossAndGrads } from '../gradients.ts';
 import { stepNoise } from '../noise.ts';
@@ -62,7 +63,7 @@ function step(order: Int32Array, s: number, lr: number, globalStep: number): voi
   const mine = slots[init.index];
   tf.tidy(() => {
     const { loss, grads } = lossAndGrads(dataTerm, p, tf.tensor2d(x, [hi - lo, D]), tf.tensor2d(eps, [hi - lo, Z]), (hi - lo) / B);
-    for (const seg of gradLayout.segments) mine.set(grads[seg.name].dataSync() as Float32Array, seg.offset);
+    for (const seg of gradLayout.segments) readInto(grads[seg.name], mine, seg.offset);
     losses[init.index] = loss.dataSync()[0];
   });
   barrier.wait();
