@@ -1,0 +1,65 @@
+// npm run bench:model-ab -- DIR_A DIR_B -- training speed of two checkouts of this repository, compared in one
+// process with their epochs interleaved (A B, B A, A B, ...), so that drift in the machine's speed hits both
+// alike. On a shared VM whose speed drifts by 30% within an hour, separate `bench:model` runs cannot resolve
+// changes of a few percent; per-round ratios measured this way can (a checkout against itself gives ~1.00).
+// Each checkout needs its own node_modules (a symlink to this one's will do). Options: --rounds N (default 12),
+// --workers N (default 2). Paper size: D = 482, K = 10, batch 256, 12 batches a round.
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { Random } from '../src/util/random.ts';
+
+interface Engine {
+  epoch(order: Int32Array, lr: number, firstStep: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string' }, workers: { type: 'string' } } });
+if (positionals.length !== 2) {
+  console.error('usage: npm run bench:model-ab -- DIR_A DIR_B [--rounds N] [--workers N]');
+  process.exit(2);
+}
+const roots = positionals.map((p) => resolve(p));
+const D = 482;
+const N = 256 * 12;
+const workers = Number(o.workers ?? 2);
+
+/** Opens a training engine with the checkout's own code on the same synthetic data. */
+async function open(root: string): Promise<Engine> {
+  const { useBackend } = await import(`${root}/src/backend/backend.ts`);
+  await useBackend('wasm');
+  const { DEFAULT_VAE } = await import(`${root}/src/model/config.ts`);
+  const { openEngine } = await import(`${root}/src/model/trainer.ts`);
+  const { DEFAULT_TRAIN } = await import(`${root}/src/model/train-options.ts`);
+  const { FlowVae } = await import(`${root}/src/model/vae.ts`);
+  const model = new FlowVae({ ...DEFAULT_VAE, inputDim: D });
+  const rng = new Random(1);
+  const x = new Float32Array(N * D);
+  for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) x[i * D + j] = rng.next() < 0.15 ? rng.normal() : -1;
+  return openEngine(model, model.initialParams(rng), x, { ...DEFAULT_TRAIN, workers });
+}
+
+const engines: Engine[] = [];
+for (const root of roots) engines.push(await open(root));
+try {
+  const order = new Random(2).permutation(N);
+  for (const e of engines) await e.epoch(order.subarray(0, 256 * 4), 1e-3, 0); // warm-up
+  const rates: number[][] = [[], []];
+  const rounds = Number(o.rounds ?? 12);
+  for (let r = 0; r < rounds; r++) {
+    for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
+      const t0 = performance.now();
+      await engines[i].epoch(order, 1e-3, (r + 1) * 12);
+      rates[i].push(N / ((performance.now() - t0) / 1000));
+    }
+  }
+  const median = (a: number[]) => {
+    const s = [...a].sort((x, y) => x - y);
+    return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
+  roots.forEach((root, i) => console.log(`${'AB'[i]} ${root}: median ${fmt(median(rates[i]))} samples/s, best ${fmt(Math.max(...rates[i]))} (rounds ${rates[i].map(fmt).join(' ')})`));
+  const ratio = rates[1].map((v, j) => v / rates[0][j]);
+  console.log(`B / A per round: median ${median(ratio).toFixed(3)} (${ratio.map((v) => v.toFixed(2)).join(' ')}); ${workers} worker threads, batch 256, D ${D}`);
+} finally {
+  for (const e of engines) await e.close();
+}
