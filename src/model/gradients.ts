@@ -20,9 +20,9 @@ export function lossAndGrads(model: Pick<SgvbModel, 'layout' | 'loss'>, p: Tenso
   return { loss: value as tf.Scalar, grads: out };
 }
 
-/** Rows `idx[from..to)` of a row-major matrix, gathered into one array. */
-export function gatherRows(x: Float32Array, width: number, idx: ArrayLike<number>, from: number, to: number): Float32Array {
-  const out = new Float32Array((to - from) * width);
+/** Rows `idx[from..to)` of a row-major matrix, gathered into one array (`out` when given: it must hold them exactly). */
+export function gatherRows(x: Float32Array, width: number, idx: ArrayLike<number>, from: number, to: number, out: Float32Array = new Float32Array((to - from) * width)): Float32Array {
+  if (out.length !== (to - from) * width) throw new Error(`gatherRows: ${out.length} floats for ${to - from} rows of ${width}`);
   for (let k = from; k < to; k++) {
     const i = idx[k];
     out.set(x.subarray(i * width, (i + 1) * width), (k - from) * width);

@@ -8,6 +8,7 @@ import { WorkerEngine } from '../../src/model/parallel/worker-engine.ts';
 import { train } from '../../src/model/trainer.ts';
 import { ADAM, DEFAULT_TRAIN } from '../../src/model/train-options.ts';
 import { FlowVae } from '../../src/model/vae.ts';
+import { gatherRows } from '../../src/model/gradients.ts';
 import { Random } from '../../src/util/random.ts';
 
 await useBackend('wasm');
@@ -140,5 +141,17 @@ describe('data-parallel training', () => {
     expect(report.history[report.history.length - 1][1]).toBeGreaterThan(report.bestValidNll);
     // the engine holds the best weights: scoring them again gives the best validation NLL
     expect(-again.logPx.reduce((a, b) => a + b, 0) / 200).toBeCloseTo(report.bestValidNll, 3);
+  });
+});
+
+describe('gatherRows', () => {
+  it('gathers the indexed rows in order, into a given array when there is one, and refuses one of the wrong size', () => {
+    const x = Float32Array.from({ length: 5 * 3 }, (_, i) => i);
+    const order = Int32Array.from([4, 0, 3, 1, 2]);
+    expect(Array.from(gatherRows(x, 3, order, 1, 3))).toEqual([0, 1, 2, 9, 10, 11]);
+    const out = new Float32Array(6).fill(-1);
+    expect(gatherRows(x, 3, order, 0, 2, out)).toBe(out);
+    expect(Array.from(out)).toEqual([12, 13, 14, 0, 1, 2]);
+    expect(() => gatherRows(x, 3, order, 0, 3, out)).toThrow(/6 floats for 3 rows of 3/);
   });
 });

@@ -32,6 +32,7 @@ const slots = Array.from({ length: init.count }, (_, w) => new Float32Array(init
 /** Per worker: the data loss of its rows, then its part of the L2 penalty. */
 const losses = new Float64Array(init.losses);
 const barrier = new Barrier(init.sync, init.count);
+let rows: Float32Array | undefined;
 
 /** This worker's rows of a batch: an even split, the first workers taking one more row when B does not divide. */
 function share(B: number): [number, number] {
@@ -58,7 +59,9 @@ function step(order: Int32Array, s: number, lr: number, globalStep: number): voi
   const D = init.config.inputDim;
   const Z = init.config.zDim;
   const [lo, hi] = share(B);
-  const x = gatherRows(train, D, order, s * B + lo, s * B + hi);
+  // one buffer for every step's rows: the wasm backend copies a tensor's values when it makes the tensor
+  if (rows?.length !== (hi - lo) * D) rows = new Float32Array((hi - lo) * D);
+  const x = gatherRows(train, D, order, s * B + lo, s * B + hi, rows);
   const eps = stepNoise(init.seed, globalStep, B, Z).subarray(lo * Z, hi * Z);
   const mine = slots[init.index];
   tf.tidy(() => {
