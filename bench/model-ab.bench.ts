@@ -1,7 +1,8 @@
 // npm run bench:model-ab -- DIR_A DIR_B -- training speed of two checkouts of this repository, compared in one
 // process with their epochs interleaved (A B, B A, A B, ...), so that drift in the machine's speed hits both
 // alike. On a shared VM whose speed drifts by 30% within an hour, separate `bench:model` runs cannot resolve
-// changes of a few percent; per-round ratios measured this way can (a checkout against itself gives ~1.00).
+// changes of a few percent; the median of per-round ratios measured this way resolves some 4% (a checkout
+// against itself gave 0.999, 1.003, 1.035): repeat with the order swapped.
 // Each checkout needs its own node_modules (a symlink to this one's will do). Options: --rounds N (default 12),
 // --workers N (default 2). Paper size: D = 482, K = 10, batch 256, 12 batches a round.
 import { parseArgs } from 'node:util';
@@ -59,7 +60,10 @@ try {
   const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
   roots.forEach((root, i) => console.log(`${'AB'[i]} ${root}: median ${fmt(median(rates[i]))} samples/s, best ${fmt(Math.max(...rates[i]))} (rounds ${rates[i].map(fmt).join(' ')})`));
   const ratio = rates[1].map((v, j) => v / rates[0][j]);
-  console.log(`B / A per round: median ${median(ratio).toFixed(3)} (${ratio.map((v) => v.toFixed(2)).join(' ')}); ${workers} worker threads, batch 256, D ${D}`);
+  const sorted = [...ratio].sort((x, y) => x - y);
+  const quartile = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  console.log(`B / A per round: median ${median(ratio).toFixed(3)}, quartiles ${quartile(0.25).toFixed(2)}-${quartile(0.75).toFixed(2)} (${ratio.map((v) => v.toFixed(2)).join(' ')}); ${workers} worker threads, batch 256, D ${D}`);
+  console.log('a checkout against itself gives a median near 1.00; one run resolves differences of a few percent at best: repeat it with the order swapped');
 } finally {
   for (const e of engines) await e.close();
 }
