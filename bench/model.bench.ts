@@ -2,6 +2,7 @@
 // (D = 482, K = 10 RealNVP blocks, batch 256, L_z = 500), and the GFLOP/s they amount to.
 // Options: --backend B (default auto), --workers N (default 2), --epochs N (timed rounds, default 3), --traces N
 // (traces per scoring round, default 48). Each figure is the best round and the mean of the rounds.
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../src/model/config.ts';
@@ -46,6 +47,8 @@ const flat = model.initialParams(rng);
 const opts = { ...DEFAULT_TRAIN, workers };
 const engine = await openEngine(model, flat, x, opts);
 console.log(`${describeBackend(info)}; engine: ${engine.description}`);
+// other work on this machine lowers these figures, so say how busy it was (a VM's host's load does not show here)
+console.log(`load average ${loadavg()[0].toFixed(2)} over the last minute on ${availableParallelism()} cores, before the timed rounds`);
 try {
   const order = new Random(2).permutation(N);
   await engine.epoch(order.subarray(0, 256 * 4), 1e-3, 0); // warm-up
