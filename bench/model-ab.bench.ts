@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { Random } from '../src/util/random.ts';
+import { syntheticStvRows } from './synthetic-traces.ts';
 
 interface Engine {
   epoch(order: Int32Array, lr: number, firstStep: number): Promise<void>;
@@ -34,8 +35,7 @@ async function open(root: string): Promise<Engine> {
   const { FlowVae } = await import(`${root}/src/model/vae.ts`);
   const model = new FlowVae({ ...DEFAULT_VAE, inputDim: D });
   const rng = new Random(1);
-  const x = new Float32Array(N * D);
-  for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) x[i * D + j] = rng.next() < 0.15 ? rng.normal() : -1;
+  const x = syntheticStvRows(N, D, rng);
   return openEngine(model, model.initialParams(rng), x, { ...DEFAULT_TRAIN, workers });
 }
 

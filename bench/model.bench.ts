@@ -10,6 +10,7 @@ import { openEngine } from '../src/model/trainer.ts';
 import { DEFAULT_TRAIN } from '../src/model/train-options.ts';
 import { FlowVae } from '../src/model/vae.ts';
 import { Random } from '../src/util/random.ts';
+import { syntheticStvRows } from './synthetic-traces.ts';
 
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 
@@ -37,11 +38,9 @@ const trainFlopsPerSample = 2 * (3 * (m.encoder + m.flow + m.decoder) - config.i
 const L = 500;
 const scoreFlopsPerTrace = 2 * (m.encoder + L * (m.flow + m.decoder));
 
-// synthetic normalised STVs: most dimensions absent (-1), the rest standardised response times
 const rng = new Random(1);
 const N = 256 * 24;
-const x = new Float32Array(N * D);
-for (let i = 0; i < N; i++) for (let j = 0; j < D; j++) x[i * D + j] = rng.next() < 0.15 ? rng.normal() : -1;
+const x = syntheticStvRows(N, D, rng);
 
 const flat = model.initialParams(rng);
 const opts = { ...DEFAULT_TRAIN, workers };

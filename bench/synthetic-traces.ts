@@ -77,3 +77,10 @@ export function toJaegerJson(traces: Trace[]): string {
   });
   return JSON.stringify({ data, total: 0, limit: 0, offset: 0, errors: null });
 }
+
+/** Synthetic normalised STV rows, row-major: most dimensions absent (-1), the rest standardised response times. */
+export function syntheticStvRows(rows: number, width: number, rng: Random): Float32Array {
+  const x = new Float32Array(rows * width);
+  for (let i = 0; i < x.length; i++) x[i] = rng.next() < 0.15 ? rng.normal() : -1;
+  return x;
+}
