@@ -23,30 +23,30 @@ export function leakyRelu(p: tf.Tensor, alpha: number): tf.Tensor {
   return tf.add(tf.mul(p, alpha), tf.mul(tf.relu(p), 1 - alpha));
 }
 
-const onesRows = new Map<number, tf.Tensor2D>();
+const ones = new Map<string, tf.Tensor2D>();
+
+/** A kept [rows, cols] matrix of ones, one per shape. */
+function onesMatrix(rows: number, cols: number): tf.Tensor2D {
+  const key = `${rows}x${cols}`;
+  let m = ones.get(key);
+  if (!m) ones.set(key, (m = tf.keep(tf.ones([rows, cols]) as tf.Tensor2D)));
+  return m;
+}
 
 /**
  * Column sums of a [rows, cols] matrix (bias gradients) as a product with a row of ones: on wasm a reduction
  * over the first axis is strided and some 6x slower than this product.
  */
 export function columnSums(x: tf.Tensor2D): tf.Tensor1D {
-  const n = x.shape[0];
-  let ones = onesRows.get(n);
-  if (!ones) onesRows.set(n, (ones = tf.keep(tf.ones([1, n]) as tf.Tensor2D)));
-  return tf.reshape(tf.matMul(ones, x), [x.shape[1]]);
+  return tf.reshape(tf.matMul(onesMatrix(1, x.shape[0]), x), [x.shape[1]]);
 }
-
-const onesColumns = new Map<number, tf.Tensor2D>();
 
 /**
  * Row sums of a [rows, cols] matrix as a product with a column of ones: the matrix is the left operand, which
  * the wasm backend does not repack (see REPACK_SIZE), so this suits fresh matrices with many columns.
  */
 export function rowSums(x: tf.Tensor2D): tf.Tensor1D {
-  const n = x.shape[1];
-  let ones = onesColumns.get(n);
-  if (!ones) onesColumns.set(n, (ones = tf.keep(tf.ones([n, 1]) as tf.Tensor2D)));
-  return tf.reshape(tf.matMul(x, ones), [x.shape[0]]);
+  return tf.reshape(tf.matMul(x, onesMatrix(x.shape[1], 1)), [x.shape[0]]);
 }
 
 type DenseFn = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
