@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import { product } from './dense.ts';
 
 /**
  * Column slices and joins of [rows, width] tensors. tf.split / tf.concat cost little per call but, on wasm,
@@ -26,17 +25,34 @@ export function selector(width: number, from: number, count: number, place: bool
 /** Columns from..from+count of x. */
 export function takeColumns(x: tf.Tensor2D, from: number, count: number, many = x.shape[0] >= MANY_ROWS): tf.Tensor2D {
   if (!many) return tf.slice(x, [0, from], [-1, count]);
-  return product(x, selector(x.shape[1], from, count, false));
+  return selectColumns(x, from, count);
 }
 
 /** [a, b] side by side. */
 export function joinColumns(a: tf.Tensor2D, b: tf.Tensor2D, many = a.shape[0] >= MANY_ROWS): tf.Tensor2D {
   if (!many) return tf.concat([a, b], 1);
   const width = a.shape[1] + b.shape[1];
-  return tf.add(product(a, selector(width, 0, a.shape[1], true)), product(b, selector(width, a.shape[1], b.shape[1], true))) as tf.Tensor2D;
+  return tf.add(placeColumns(a, width, 0), placeColumns(b, width, a.shape[1])) as tf.Tensor2D;
 }
 
-const selections = new Map<string, (x: tf.Tensor2D) => tf.Tensor2D>();
+const byConstant = new Map<string, (x: tf.Tensor2D) => tf.Tensor2D>();
+
+/**
+ * x m for a constant 0/1 matrix m, differentiable with respect to x only: the gradient is dy m^T, given as `mT`
+ * (the selectors come in transposed pairs, so no transpose is taken).
+ */
+function timesConstant(x: tf.Tensor2D, key: string, m: tf.Tensor2D, mT: tf.Tensor2D): tf.Tensor2D {
+  let f = byConstant.get(key);
+  if (!f) {
+    const body = (a: tf.Tensor2D, save: tf.GradSaveFunc) => {
+      save([]);
+      return { value: tf.matMul(a, m), gradFunc: (dy: tf.Tensor2D) => tf.matMul(dy, mT) };
+    };
+    f = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D) => tf.Tensor2D;
+    byConstant.set(key, f);
+  }
+  return f(x);
+}
 
 /**
  * Columns from..from+count of x as a product with a 0/1 matrix, differentiable with respect to x only (the
@@ -45,15 +61,11 @@ const selections = new Map<string, (x: tf.Tensor2D) => tf.Tensor2D>();
  */
 export function selectColumns(x: tf.Tensor2D, from: number, count: number): tf.Tensor2D {
   const width = x.shape[1];
-  const key = `${width}/${from}/${count}`;
-  let f = selections.get(key);
-  if (!f) {
-    const body = (a: tf.Tensor2D, save: tf.GradSaveFunc) => {
-      save([]);
-      return { value: tf.matMul(a, selector(width, from, count, false)), gradFunc: (dy: tf.Tensor2D) => tf.matMul(dy, selector(width, from, count, true)) };
-    };
-    f = tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor2D) => tf.Tensor2D;
-    selections.set(key, f);
-  }
-  return f(x);
+  return timesConstant(x, `take/${width}/${from}/${count}`, selector(width, from, count, false), selector(width, from, count, true));
+}
+
+/** x placed in columns from..from+x.shape[1] of a [rows, width] matrix of zeros (the inverse of selectColumns). */
+function placeColumns(x: tf.Tensor2D, width: number, from: number): tf.Tensor2D {
+  const count = x.shape[1];
+  return timesConstant(x, `place/${width}/${from}/${count}`, selector(width, from, count, true), selector(width, from, count, false));
 }
