@@ -18,6 +18,37 @@ export async function useWasm(): Promise<void> {
   if (tf.getBackend() === 'wasm') return;
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   await tf.ready();
+  shareIdentity();
+}
+
+interface RefCounting {
+  incRef(dataId: object): void;
+}
+
+let identityShared = false;
+
+/**
+ * Replaces the wasm backend's Identity kernel (tf.clone) with one that shares the input's data, as the cpu and
+ * webgl backends do (tensors are immutable, and the wasm backend counts references per data buffer: its
+ * Reshape shares data the same way). tfjs clones every tensor an operation saves for its gradient, some 380 per
+ * training step of the flow-VAE; wasm's own Identity allocates and copies each of them.
+ */
+function shareIdentity(): void {
+  if (identityShared) return;
+  const stock = tf.getKernel('Identity', 'wasm');
+  if (!stock) return;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      if (x.dtype === 'string') return stock.kernelFunc(args);
+      (args.backend as unknown as RefCounting).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+  identityShared = true;
 }
 
 /** The members of tfjs's BackendWasm that readInto uses (public there; kernels written outside tfjs use them too). */

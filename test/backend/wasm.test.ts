@@ -19,3 +19,25 @@ describe.each(['wasm', 'cpu'] as const)('readInto on the %s backend', (backend) 
     tf.dispose([a, p, r]);
   });
 });
+
+describe('tf.clone on the wasm backend', () => {
+  it('shares the data of its input (no copy), and each tensor keeps it alive until both are disposed', async () => {
+    await useBackend('wasm');
+    const backend = tf.backend();
+    const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const buffers = backend.numDataIds();
+    const b = tf.clone(a);
+    expect(backend.numDataIds()).toBe(buffers);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(backend.numDataIds()).toBe(buffers);
+    b.dispose();
+    expect(backend.numDataIds()).toBe(buffers - 1);
+    // strings still get their own copy
+    const s = tf.tensor1d(['x', 'y'], 'string');
+    const t = tf.clone(s);
+    s.dispose();
+    expect(t.dataSync()).toEqual(['x', 'y']);
+    t.dispose();
+  });
+});
