@@ -49,6 +49,30 @@ export function rowSums(x: tf.Tensor2D): tf.Tensor1D {
   return tf.reshape(tf.matMul(x, onesMatrix(x.shape[1], 1)), [x.shape[0]]);
 }
 
+let sumLastFn: ((x: tf.Tensor) => tf.Tensor) | null = null;
+
+/**
+ * Sum over the last axis (tf.sum(x, -1)) with its gradient written out: tfjs's own Sum gradient broadcasts dy
+ * by multiplying with a ones tensor of x's shape that it fills on the host at every call ([rows x D] floats for
+ * the decoder's log-density); here the ones matrix is kept, one per shape. Same values, same gradient.
+ */
+export function sumLastAxis(x: tf.Tensor): tf.Tensor {
+  const body = (a: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([]);
+    const shape = a.shape;
+    return {
+      value: tf.sum(a, -1),
+      gradFunc: (dy: tf.Tensor) => {
+        const d = shape[shape.length - 1];
+        const rows = dy.size;
+        return tf.reshape(tf.mul(tf.reshape(dy, [rows, 1]), onesMatrix(rows, d)), shape);
+      },
+    };
+  };
+  sumLastFn ??= tf.customGrad(body as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
+  return sumLastFn(x);
+}
+
 type DenseFn = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 const cache = new Map<string, DenseFn>();
 

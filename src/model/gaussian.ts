@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { sumLastAxis } from './dense.ts';
 
 export const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -6,12 +7,11 @@ export const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 export function gaussianLogDensity(x: tf.Tensor, mean: tf.Tensor, std: tf.Tensor, logStd: tf.Tensor): tf.Tensor {
   const t = tf.div(tf.sub(x, mean), std);
   const d = x.shape[x.shape.length - 1] ?? 1;
-  const lastAxis = Math.max(t.rank, logStd.rank) - 1;
-  return tf.sub(tf.neg(tf.add(tf.mul(tf.sum(tf.square(t), lastAxis), 0.5), tf.sum(logStd, lastAxis))), d * HALF_LOG_2PI);
+  return tf.sub(tf.neg(tf.add(tf.mul(sumLastAxis(tf.square(t)), 0.5), sumLastAxis(logStd))), d * HALF_LOG_2PI);
 }
 
 /** Sum over the last axis of log N(z; 0, I). */
 export function standardNormalLogDensity(z: tf.Tensor): tf.Tensor {
   const d = z.shape[z.shape.length - 1] ?? 1;
-  return tf.sub(tf.mul(tf.sum(tf.square(z), z.rank - 1), -0.5), d * HALF_LOG_2PI);
+  return tf.sub(tf.mul(sumLastAxis(tf.square(z)), -0.5), d * HALF_LOG_2PI);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../util/random.ts';
 import type { VaeConfig } from './config.ts';
-import { dense, softplus } from './dense.ts';
+import { dense, softplus, sumLastAxis } from './dense.ts';
 import { buildFlow } from './flows/build.ts';
 import type { FlowLayer } from './flows/flow.ts';
 import { HALF_LOG_2PI, gaussianLogDensity, standardNormalLogDensity } from './gaussian.ts';
@@ -120,8 +120,8 @@ export class FlowVae {
     const L = eps.shape[0] / n;
     const e = L === 1 ? eps : eps.reshape([L, n, Z]);
     const z0 = tf.add(mean, tf.mul(std, e)).reshape([L * n, Z]) as tf.Tensor2D;
-    const logStd = tf.sum(tf.log(std), 1); // [n]
-    const logQ0 = tf.sub(tf.neg(tf.add(tf.mul(tf.sum(tf.square(e), -1), 0.5), logStd)), Z * HALF_LOG_2PI).reshape([L * n]);
+    const logStd = sumLastAxis(tf.log(std)); // [n]
+    const logQ0 = tf.sub(tf.neg(tf.add(tf.mul(sumLastAxis(tf.square(e)), 0.5), logStd)), Z * HALF_LOG_2PI).reshape([L * n]);
     const { z, logDet } = this.flowForward(p, z0);
     return { z, logQ: tf.sub(logQ0, logDet) as tf.Tensor1D };
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend/backend.ts';
-import { columnSums, dense, REPACK_SIZE, rowSums, softplus } from '../../src/model/dense.ts';
+import { columnSums, dense, REPACK_SIZE, rowSums, softplus, sumLastAxis } from '../../src/model/dense.ts';
 import { Random } from '../../src/util/random.ts';
 
 await useBackend('wasm');
@@ -62,5 +62,25 @@ describe('sums by products with ones', () => {
     expect(rowSums(x).shape).toEqual([9]);
     close(columnSums(x), tf.sum(x, 0));
     close(rowSums(x), tf.sum(x, 1));
+  });
+});
+
+describe('sumLastAxis', () => {
+  it.each([
+    [[6, 5], 'rank 2'],
+    [[3, 4, 7], 'rank 3'],
+  ] as [number[], string][])('%s (%s): the values and the gradient of tf.sum over the last axis, exactly', (shape) => {
+    const r = new Random(11);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const x = tf.tensor(Array.from({ length: size }, () => r.normal()), shape);
+    const rows = size / shape[shape.length - 1];
+    // a weight per row, so that each row's gradient differs (a gradient of ones would hide a wrong broadcast)
+    const c = tf.tensor(Array.from({ length: rows }, () => r.normal()), shape.slice(0, -1));
+    const ours = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(sumLastAxis(a), c)))(x);
+    const stock = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.sum(a, -1), c)))(x);
+    expect(sumLastAxis(x).shape).toEqual(shape.slice(0, -1));
+    expect(Array.from(sumLastAxis(x).dataSync())).toEqual(Array.from(tf.sum(x, -1).dataSync()));
+    expect(ours.shape).toEqual(shape);
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(stock.dataSync()));
   });
 });
