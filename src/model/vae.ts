@@ -4,6 +4,8 @@ import type { VaeConfig } from './config.ts';
 import { dense, softplus, sumLastAxis } from './dense.ts';
 import { buildFlow } from './flows/build.ts';
 import type { FlowLayer } from './flows/flow.ts';
+import { chainSuitsBackend, rnvpBlocks, rnvpChain, type RnvpBlock } from './flows/rnvp-chain.ts';
+import { MANY_ROWS } from './columns.ts';
 import { HALF_LOG_2PI, gaussianLogDensity, standardNormalLogDensity } from './gaussian.ts';
 import { l2Penalty, LayoutBuilder, ParamLayout, type Tensors } from './params.ts';
 
@@ -32,10 +34,13 @@ function declareGaussianNet(b: LayoutBuilder, net: string, inputDim: number, hid
 export class FlowVae {
   readonly layout: ParamLayout;
   readonly flow: FlowLayer[];
+  /** The flow's RealNVP blocks (null for a planar flow or none), for the one-operation chain (rnvp-chain.ts). */
+  private readonly blocks: RnvpBlock[] | null;
 
   constructor(readonly config: VaeConfig) {
     const c = config;
     this.flow = c.flowLength > 0 ? buildFlow(c.flow, c.flowLength, c.zDim, c.couplingHidden, c.alpha) : [];
+    this.blocks = rnvpBlocks(this.flow);
     const b = new LayoutBuilder();
     declareGaussianNet(b, 'enc', c.inputDim, c.hidden, c.zDim);
     for (const layer of this.flow) layer.declare(b);
@@ -92,11 +97,13 @@ export class FlowVae {
   }
 
   /**
-   * z = flow(z0) and the summed log|det| per row. The layers' log-determinants that are the same for every row
-   * (ActNorm, invertible dense: scalars) are summed apart and added once: each broadcast addition would cost a
-   * reduction over the rows in the backward pass.
+   * z = flow(z0) and the summed log|det| per row. A RealNVP flow on a batch of training size, on a host-memory
+   * backend, runs as one operation (rnvpChain; `chain` = false forces the layers, for tests). Otherwise layer by
+   * layer; the layers' log-determinants that are the same for every row (ActNorm, invertible dense: scalars) are
+   * summed apart and added once: each broadcast addition would cost a reduction over the rows in the backward pass.
    */
-  flowForward(p: Tensors, z0: tf.Tensor2D): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
+  flowForward(p: Tensors, z0: tf.Tensor2D, chain = true): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
+    if (chain && this.blocks && z0.shape[0] < MANY_ROWS && chainSuitsBackend()) return rnvpChain(this.blocks, p, z0);
     let z = z0;
     const perRow: tf.Tensor[] = [];
     const shared: tf.Tensor[] = [];
