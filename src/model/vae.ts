@@ -5,7 +5,6 @@ import { dense, softplus, sumLastAxis } from './dense.ts';
 import { buildFlow } from './flows/build.ts';
 import type { FlowLayer } from './flows/flow.ts';
 import { chainSuitsBackend, rnvpBlocks, rnvpChain, type RnvpBlock } from './flows/rnvp-chain.ts';
-import { MANY_ROWS } from './columns.ts';
 import { HALF_LOG_2PI, gaussianLogDensity, standardNormalLogDensity } from './gaussian.ts';
 import { l2Penalty, LayoutBuilder, ParamLayout, type Tensors } from './params.ts';
 
@@ -97,13 +96,14 @@ export class FlowVae {
   }
 
   /**
-   * z = flow(z0) and the summed log|det| per row. A RealNVP flow on a batch of training size, on a host-memory
-   * backend, runs as one operation (rnvpChain; `chain` = false forces the layers, for tests). Otherwise layer by
-   * layer; the layers' log-determinants that are the same for every row (ActNorm, invertible dense: scalars) are
-   * summed apart and added once: each broadcast addition would cost a reduction over the rows in the backward pass.
+   * z = flow(z0) and the summed log|det| per row. With `chain` (the training loss, see elbo()), a RealNVP flow on
+   * a host-memory backend runs as one operation computed by the WebAssembly kernel (rnvpChain). Otherwise layer
+   * by layer, as scoring always does (so that a trace's score does not depend on the size of its chunk); the
+   * layers' log-determinants that are the same for every row (ActNorm, invertible dense: scalars) are summed
+   * apart and added once: each broadcast addition would cost a reduction over the rows in the backward pass.
    */
-  flowForward(p: Tensors, z0: tf.Tensor2D, chain = true): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
-    if (chain && this.blocks && z0.shape[0] < MANY_ROWS && chainSuitsBackend()) return rnvpChain(this.blocks, p, z0);
+  flowForward(p: Tensors, z0: tf.Tensor2D, chain = false): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
+    if (chain && this.blocks && chainSuitsBackend()) return rnvpChain(this.blocks, p, z0);
     let z = z0;
     const perRow: tf.Tensor[] = [];
     const shared: tf.Tensor[] = [];
@@ -121,15 +121,16 @@ export class FlowVae {
   /**
    * Samples z ~ q(z|x) by reparameterisation, z0 = mean + std * eps, and returns z with log q(z|x).
    * mean and std are [n, zDim]; eps is [L * n, zDim], sample l of row i at row l * n + i (L = 1 in training).
+   * `chain`: the flow as the kernel operation where it can run (see flowForward).
    */
-  posterior(p: Tensors, mean: tf.Tensor2D, std: tf.Tensor2D, eps: tf.Tensor2D): { z: tf.Tensor2D; logQ: tf.Tensor1D } {
+  posterior(p: Tensors, mean: tf.Tensor2D, std: tf.Tensor2D, eps: tf.Tensor2D, chain = false): { z: tf.Tensor2D; logQ: tf.Tensor1D } {
     const [n, Z] = mean.shape;
     const L = eps.shape[0] / n;
     const e = L === 1 ? eps : eps.reshape([L, n, Z]);
     const z0 = tf.add(mean, tf.mul(std, e)).reshape([L * n, Z]) as tf.Tensor2D;
     const logStd = sumLastAxis(tf.log(std)); // [n]
     const logQ0 = tf.sub(tf.neg(tf.add(tf.mul(sumLastAxis(tf.square(e)), 0.5), logStd)), Z * HALF_LOG_2PI).reshape([L * n]);
-    const { z, logDet } = this.flowForward(p, z0);
+    const { z, logDet } = this.flowForward(p, z0, chain);
     return { z, logQ: tf.sub(logQ0, logDet) as tf.Tensor1D };
   }
 
@@ -141,10 +142,13 @@ export class FlowVae {
     return gaussianLogDensity(x, m, s, tf.log(s));
   }
 
-  /** One-sample ELBO per row: log p(x|z) + log p(z) - log q(z|x), z from eps [n, zDim]. */
+  /**
+   * One-sample ELBO per row: log p(x|z) + log p(z) - log q(z|x), z from eps [n, zDim]. This is the training loss's
+   * path, so the flow runs as the kernel operation where it can (flowForward).
+   */
   elbo(p: Tensors, x: tf.Tensor2D, eps: tf.Tensor2D): tf.Tensor1D {
     const { mean, std } = this.encode(p, x);
-    const { z, logQ } = this.posterior(p, mean, std, eps);
+    const { z, logQ } = this.posterior(p, mean, std, eps, true);
     return tf.sub(tf.add(this.logLikelihood(p, x, z), standardNormalLogDensity(z)), logQ) as tf.Tensor1D;
   }
 
