@@ -11,16 +11,6 @@
 __attribute__((import_module("env"), import_name("exp"))) double js_exp(double);
 __attribute__((import_module("env"), import_name("log1p"))) double js_log1p(double);
 
-/* y += a x over len floats. */
-static void axpy(int len, float a, const float *x, float *y) {
-  v128_t va = wasm_f32x4_splat(a);
-  int k = 0;
-  for (; k + 4 <= len; k += 4) {
-    wasm_v128_store(y + k, wasm_f32x4_add(wasm_v128_load(y + k), wasm_f32x4_mul(va, wasm_v128_load(x + k))));
-  }
-  for (; k < len; k++) y[k] += a * x[k];
-}
-
 /* sum x y over len floats: four lanes of partial sums, then lanes 0..3 and the tail, in that order. */
 static float dot(int len, const float *x, const float *y) {
   v128_t acc = wasm_f32x4_splat(0.0f);
@@ -32,8 +22,35 @@ static float dot(int len, const float *x, const float *y) {
   return s;
 }
 
+/* dot(len, x, y) and dot(len, x, z) in one pass over x (each summed exactly as dot() sums it). */
+static void dot2(int len, const float *x, const float *y, const float *z, float *xy, float *xz) {
+  v128_t a = wasm_f32x4_splat(0.0f);
+  v128_t b = wasm_f32x4_splat(0.0f);
+  int k = 0;
+  for (; k + 4 <= len; k += 4) {
+    v128_t xk = wasm_v128_load(x + k);
+    a = wasm_f32x4_add(a, wasm_f32x4_mul(xk, wasm_v128_load(y + k)));
+    b = wasm_f32x4_add(b, wasm_f32x4_mul(xk, wasm_v128_load(z + k)));
+  }
+  float s = ((wasm_f32x4_extract_lane(a, 0) + wasm_f32x4_extract_lane(a, 1)) + wasm_f32x4_extract_lane(a, 2)) +
+            wasm_f32x4_extract_lane(a, 3);
+  float t = ((wasm_f32x4_extract_lane(b, 0) + wasm_f32x4_extract_lane(b, 1)) + wasm_f32x4_extract_lane(b, 2)) +
+            wasm_f32x4_extract_lane(b, 3);
+  for (; k < len; k++) {
+    s += x[k] * y[k];
+    t += x[k] * z[k];
+  }
+  *xy = s;
+  *xz = t;
+}
+
 static void zero(int len, float *x) {
   for (int k = 0; k < len; k++) x[k] = 0.0f;
+}
+
+/* x > 0 ? x : alpha x, lane by lane. */
+static v128_t leaky4(v128_t x, v128_t alpha) {
+  return wasm_v128_bitselect(x, wasm_f32x4_mul(alpha, x), wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f)));
 }
 
 /* dst [cols x rows] = src [rows x cols] transposed. */
@@ -65,13 +82,24 @@ void block_forward(int n, int d, int d1, int H, float alpha, const float *z, con
     float *si = s + i * d2;
     float *vi = v + i * d;
     for (int j = 0; j < d; j++) ui[j] = (zi[j] + bias[j]) * scale[j];
-    for (int k = 0; k < H; k++) hi[k] = bh[k];
-    for (int t = 0; t < d1; t++) axpy(H, ui[t], wh + t * H, hi);
-    for (int k = 0; k < H; k++) hi[k] = hi[k] > 0.0f ? hi[k] : alpha * hi[k];
+    /* h = leaky(bh + sum_t u_t Wh[t]): each element summed in the order bias, t = 0, 1, ..., in a register */
+    int k = 0;
+    for (; k + 4 <= H; k += 4) {
+      v128_t acc = wasm_v128_load(bh + k);
+      for (int t = 0; t < d1; t++) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(ui[t]), wasm_v128_load(wh + t * H + k)));
+      wasm_v128_store(hi + k, leaky4(acc, wasm_f32x4_splat(alpha)));
+    }
+    for (; k < H; k++) {
+      float acc = bh[k];
+      for (int t = 0; t < d1; t++) acc += ui[t] * wh[t * H + k];
+      hi[k] = acc > 0.0f ? acc : alpha * acc;
+    }
     float ld = 0.0f;
     for (int j = 0; j < d2; j++) {
-      float shift = bs[j] + dot(H, hi, wsT + j * H);
-      float pre = bc[j] + dot(H, hi, wcT + j * H);
+      float hs, hc;
+      dot2(H, hi, wsT + j * H, wcT + j * H, &hs, &hc);
+      float shift = bs[j] + hs;
+      float pre = bc[j] + hc;
       float sj = (float)(1.0 / (1.0 + js_exp(-(double)pre)));
       /* log sigmoid(pre) = -(max(-pre, 0) + log1p(exp(-|pre|))) */
       double m = pre < 0.0f ? -(double)pre : 0.0;
@@ -104,6 +132,7 @@ void block_backward(int n, int d, int d1, int H, float alpha, const float *dOut,
                     float *dBias, float *dLogScale, float *dWh, float *dbh, float *dWsT, float *dbs, float *dWcT,
                     float *dbc, float *dh, float *dv, float *du) {
   int d2 = d - d1;
+  float dpreRow[d2];
   zero(d * d, dW);
   zero(d, dBias);
   zero(d, dLogScale);
@@ -127,27 +156,59 @@ void block_backward(int n, int d, int d1, int H, float alpha, const float *dOut,
       for (int k = 0; k < d; k++) dW[j * d + k] += vi[j] * gi[k];
     }
     /* coupling: v2 = (u2 + shift) s, log det += log s; d log s / d pre = 1 - s, d v2 / d pre = v2 (1 - s) */
-    for (int k = 0; k < H; k++) dh[k] = 0.0f;
     for (int j = 0; j < d2; j++) {
       float sj = si[j];
       float g2 = dv[d1 + j];
       float dshift = g2 * sj;
       float dpre = (1.0f - sj) * (g2 * vi[d1 + j] + dld[i]);
       du[d1 + j] = dshift;
+      dpreRow[j] = dpre;
       dbs[j] += dshift;
       dbc[j] += dpre;
-      axpy(H, dshift, hi, dWsT + j * H);
-      axpy(H, dpre, hi, dWcT + j * H);
-      axpy(H, dshift, wsT + j * H, dh);
-      axpy(H, dpre, wcT + j * H, dh);
     }
-    /* leaky ReLU: h > 0 exactly where its input is (alpha > 0) */
-    for (int k = 0; k < H; k++) dh[k] = hi[k] > 0.0f ? dh[k] : alpha * dh[k];
-    axpy(H, 1.0f, dh, dbh);
-    for (int t = 0; t < d1; t++) {
-      axpy(H, ui[t], dh, dWh + t * H);
-      du[t] = dv[t] + dot(H, dh, wh + t * H);
+    /*
+     * Per group of 4 hidden units, with h's loaded once: the heads' weight gradients (each element gains this
+     * row's term, rows in order), and dh = sum_j dshift_j Ws[., j] + dpre_j Wc[., j] in a register (terms in the
+     * order j = 0, 1, ..., shift before scale), times the leaky ReLU's slope (h > 0 exactly where its input is).
+     */
+    v128_t va = wasm_f32x4_splat(alpha);
+    int k = 0;
+    for (; k + 4 <= H; k += 4) {
+      v128_t hk = wasm_v128_load(hi + k);
+      v128_t acc = wasm_f32x4_splat(0.0f);
+      for (int j = 0; j < d2; j++) {
+        v128_t ds = wasm_f32x4_splat(du[d1 + j]);
+        v128_t dp = wasm_f32x4_splat(dpreRow[j]);
+        float *gs = dWsT + j * H + k;
+        float *gc = dWcT + j * H + k;
+        wasm_v128_store(gs, wasm_f32x4_add(wasm_v128_load(gs), wasm_f32x4_mul(ds, hk)));
+        wasm_v128_store(gc, wasm_f32x4_add(wasm_v128_load(gc), wasm_f32x4_mul(dp, hk)));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(ds, wasm_v128_load(wsT + j * H + k)));
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(dp, wasm_v128_load(wcT + j * H + k)));
+      }
+      acc = wasm_v128_bitselect(acc, wasm_f32x4_mul(va, acc), wasm_f32x4_gt(hk, wasm_f32x4_splat(0.0f)));
+      wasm_v128_store(dh + k, acc);
+      float *gb = dbh + k;
+      wasm_v128_store(gb, wasm_f32x4_add(wasm_v128_load(gb), acc));
+      for (int t = 0; t < d1; t++) {
+        float *gw = dWh + t * H + k;
+        wasm_v128_store(gw, wasm_f32x4_add(wasm_v128_load(gw), wasm_f32x4_mul(wasm_f32x4_splat(ui[t]), acc)));
+      }
     }
+    for (; k < H; k++) {
+      float acc = 0.0f;
+      for (int j = 0; j < d2; j++) {
+        dWsT[j * H + k] += du[d1 + j] * hi[k];
+        dWcT[j * H + k] += dpreRow[j] * hi[k];
+        acc += du[d1 + j] * wsT[j * H + k];
+        acc += dpreRow[j] * wcT[j * H + k];
+      }
+      acc = hi[k] > 0.0f ? acc : alpha * acc;
+      dh[k] = acc;
+      dbh[k] += acc;
+      for (int t = 0; t < d1; t++) dWh[t * H + k] += ui[t] * acc;
+    }
+    for (int t = 0; t < d1; t++) du[t] = dv[t] + dot(H, dh, wh + t * H);
     /* ActNorm: u = (z + bias) scale, d u / d logScale = u */
     float *dzi = dz + i * d;
     for (int j = 0; j < d; j++) {
