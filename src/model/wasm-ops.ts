@@ -20,9 +20,7 @@ export function tanh(x: tf.Tensor): tf.Tensor {
 }
 
 /** Column sums [cols] of a matrix, as ones [1, rows] x m (wasm's Sum over axis 0 is ~8x slower than the product). */
-export function columnSums(m: tf.Tensor2D): tf.Tensor1D {
-  return tf.tidy(() => tf.matMul(tf.ones([1, m.shape[0]]), m).reshape([m.shape[1]])) as tf.Tensor1D;
-}
+export { columnSums } from './dense.ts';
 
 /**
  * Softmax cross-entropy of logits [B, V] against one-hot targets: the softmax (wasm's Softmax is ~8x faster than
