@@ -184,7 +184,8 @@ const values = (t: tf.Tensor) => t.dataSync() as Float32Array;
  * log|det| per row, as [n, d + 1]. Same maths as the layers (ActNorm, coupling, invertible dense; the tests
  * compare the two), computed by a WebAssembly kernel (kernel/rnvp.c, 128-bit SIMD) instead of some 140 tfjs
  * operations per block: on [n x 10] matrices each tfjs operation costs more in dispatch than in arithmetic. For
- * host-memory backends (see chainSuitsBackend) and batches of training size.
+ * host-memory backends (see chainSuitsBackend), in the training loss (FlowVae.elbo): it keeps every block's
+ * activations (n x hidden floats a block) for the backward pass, as one saved tensor.
  */
 export function rnvpChain(blocks: RnvpBlock[], p: Tensors, z0: tf.Tensor2D): { z: tf.Tensor2D; logDet: tf.Tensor1D } {
   const [n, d] = z0.shape;
