@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AdamSettings } from './train-options.ts';
 import type { ParamLayout, Tensors } from './params.ts';
+import { ADAM_WASM_BASE64 } from './kernel/adam-wasm.ts';
+import { instantiate, KernelArena, type KernelMemory } from './kernel/instance.ts';
 
 /**
  * Adam as TensorFlow implements it (lr_t = lr sqrt(1 - b2^t) / (1 - b1^t); theta -= lr_t m / (sqrt(v) + eps)),
@@ -27,17 +29,39 @@ export class GradientLayout {
   }
 }
 
+/** The exports of kernel/adam.c (pointers are byte offsets into `memory`). */
+interface AdamKernel extends KernelMemory {
+  adam_norm(len: number, p0: number, p1: number, w: number, decay: number, ww: number): number;
+  adam_update(len: number, p0: number, p1: number, w: number, m: number, v: number, decay: number, k: number, a: number, beta1: number, c1: number, beta2: number, c2: number, eps: number): void;
+}
+
+/** The element-wise sum of several gradients, rounded to float32 after each addition. */
+function sumShares(parts: readonly Float32Array[]): Float32Array {
+  const out = parts[0].slice();
+  for (let w = 1; w < parts.length; w++) {
+    const part = parts[w];
+    for (let j = 0; j < out.length; j++) out[j] += part[j];
+  }
+  return out;
+}
+
 /**
  * Adam on host arrays. With `l2` > 0 it also owns the L2 penalty `l2 * sum(w^2) / 2` of the parameters marked
  * `decay` (the gradient it is given is then that of the data term only): it adds `l2 * w` to their gradient
  * before clipping, as TensorFlow would for a loss that includes the penalty, and returns the penalty's value.
  * The wasm workers work this way: the penalty's forward and backward passes over the large kernels cost some 8%
  * of a training step as tensor operations and little in the loop that updates the same values anyway.
+ * The arithmetic runs in a WebAssembly kernel (kernel/adam.c: float64 on float32 storage, the update two
+ * parameters at a time), which keeps the moments in its memory; each step copies a segment's shares and
+ * parameters in and the parameters back.
  */
 export class FlatAdam {
-  private readonly m: Float32Array;
-  private readonly v: Float32Array;
-  private readonly g: Float32Array;
+  private readonly kernel: AdamKernel;
+  private readonly arena: KernelArena;
+  /** Byte offsets of each updated segment's moments in the kernel's memory (index into grads.segments -> offsets). */
+  private readonly moments = new Map<number, { m: number; v: number }>();
+  /** Scratch for one segment: the two shares, the parameters, and the float64 sum of squared parameters. */
+  private readonly at: { p0: number; p1: number; w: number; ww: number };
   private t = 0;
   /** `segments`: the indexes (into grads.segments) this instance updates; all by default. */
   constructor(
@@ -46,9 +70,13 @@ export class FlatAdam {
     private readonly segments = grads.segments.map((_, i) => i),
     private readonly l2 = 0,
   ) {
-    this.m = new Float32Array(grads.size);
-    this.v = new Float32Array(grads.size);
-    this.g = new Float32Array(grads.size);
+    const sizes = segments.map((i) => grads.segments[i].size);
+    const largest = Math.max(0, ...sizes);
+    const room = sizes.reduce((a, n) => a + 2 * ((n + 3) & ~3), 0) + 3 * ((largest + 3) & ~3) + 4;
+    this.kernel = instantiate<AdamKernel>(ADAM_WASM_BASE64);
+    this.arena = new KernelArena(this.kernel, room);
+    for (const i of segments) this.moments.set(i, { m: this.arena.take(grads.segments[i].size), v: this.arena.take(grads.segments[i].size) });
+    this.at = { p0: this.arena.take(largest), p1: this.arena.take(largest), w: this.arena.take(largest), ww: this.arena.take(2) };
   }
 
   /** Updates `params` (the full flat parameter vector) in place from `g` (GradientLayout order); returns the L2 penalty (0 without `l2`). */
@@ -64,44 +92,23 @@ export class FlatAdam {
     this.t++;
     const { beta1, beta2, epsilon, clipNorm } = this.s;
     const a = stepSize(lr, this.s, this.t);
-    const c1 = 1 - beta1;
-    const c2 = 1 - beta2;
-    const { m, v, g, l2 } = this;
+    const [p0, p1] = parts.length > 2 ? [sumShares(parts)] : parts;
+    const { kernel, at } = this;
+    const f = this.arena.floats;
     let penalty = 0;
     for (const index of this.segments) {
       const seg = this.grads.segments[index];
-      const start = seg.offset;
-      const end = start + seg.size;
-      const shift = seg.paramOffset - start;
-      g.set(parts[0].subarray(start, end), start);
-      for (let w = 1; w < parts.length; w++) {
-        const part = parts[w];
-        for (let j = start; j < end; j++) g[j] += part[j];
-      }
-      let sq = 0;
-      if (seg.decay && l2 > 0) {
-        let ww = 0;
-        for (let j = start; j < end; j++) {
-          const wj = params[j + shift];
-          ww += wj * wj;
-          const gj = g[j] + l2 * wj;
-          g[j] = gj;
-          sq += gj * gj;
-        }
-        penalty += 0.5 * l2 * ww;
-      } else {
-        for (let j = start; j < end; j++) sq += g[j] * g[j];
-      }
+      const { m, v } = this.moments.get(index)!;
+      f.set(p0.subarray(seg.offset, seg.offset + seg.size), at.p0 >> 2);
+      if (p1) f.set(p1.subarray(seg.offset, seg.offset + seg.size), at.p1 >> 2);
+      f.set(params.subarray(seg.paramOffset, seg.paramOffset + seg.size), at.w >> 2);
+      const decay = seg.decay && this.l2 > 0 ? this.l2 : 0;
+      const sq = kernel.adam_norm(seg.size, at.p0, p1 ? at.p1 : 0, at.w, decay, at.ww);
+      penalty += 0.5 * decay * new Float64Array(kernel.memory.buffer, at.ww, 1)[0];
       const norm = Math.sqrt(sq);
       const k = norm > clipNorm ? clipNorm / norm : 1;
-      for (let j = start; j < end; j++) {
-        const gj = g[j] * k;
-        const mj = beta1 * m[j] + c1 * gj;
-        const vj = beta2 * v[j] + c2 * gj * gj;
-        m[j] = mj;
-        v[j] = vj;
-        params[j + shift] -= (a * mj) / (Math.sqrt(vj) + epsilon);
-      }
+      kernel.adam_update(seg.size, at.p0, p1 ? at.p1 : 0, at.w, m, v, decay, k, a, beta1, 1 - beta1, beta2, 1 - beta2, epsilon);
+      params.set(f.subarray(at.w >> 2, (at.w >> 2) + seg.size), seg.paramOffset);
     }
     return penalty;
   }

@@ -6,7 +6,8 @@ import { ActNorm } from './actnorm.ts';
 import { AffineCoupling } from './coupling.ts';
 import type { FlowLayer } from './flow.ts';
 import { InvertibleDense } from './invertible-dense.ts';
-import { KernelArena, rnvpKernel } from './rnvp-kernel.ts';
+import { KernelArena } from '../kernel/instance.ts';
+import { rnvpKernel } from '../kernel/rnvp-kernel.ts';
 
 /** One RealNVP block of the flow: ActNorm, affine coupling, invertible dense. */
 export interface RnvpBlock {
@@ -182,7 +183,7 @@ const values = (t: tf.Tensor) => t.dataSync() as Float32Array;
 /**
  * The whole RealNVP flow of a batch as one operation with its gradient written out: z = flow(z0) and the summed
  * log|det| per row, as [n, d + 1]. Same maths as the layers (ActNorm, coupling, invertible dense; the tests
- * compare the two), computed by a WebAssembly kernel (kernel/rnvp.c, 128-bit SIMD) instead of some 140 tfjs
+ * compare the two), computed by a WebAssembly kernel (src/model/kernel/rnvp.c, 128-bit SIMD) instead of some 140 tfjs
  * operations per block: on [n x 10] matrices each tfjs operation costs more in dispatch than in arithmetic. For
  * host-memory backends (see chainSuitsBackend), in the training loss (FlowVae.elbo): it keeps every block's
  * activations (n x hidden floats a block) for the backward pass, as one saved tensor.

@@ -1,5 +1,3 @@
-import { RNVP_WASM_BASE64 } from './kernel/rnvp-wasm.ts';
-
 /** The parts of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -7,35 +5,30 @@ interface WasmApi {
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-/** The exports of kernel/rnvp.c (pointers are byte offsets into `memory`). */
-export interface RnvpKernel {
+/** What every kernel module exports besides its functions. */
+export interface KernelMemory {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   __heap_base: { value: number };
-  transpose(src: number, rows: number, cols: number, dst: number): void;
-  block_forward(n: number, d: number, d1: number, H: number, alpha: number, ...pointers: number[]): void;
-  block_backward(n: number, d: number, d1: number, H: number, alpha: number, ...pointers: number[]): void;
 }
 
-let kernel: RnvpKernel | null = null;
+const modules = new Map<string, object>();
 
-/** The compiled RealNVP block kernel (one instance per thread, made on first use). */
-export function rnvpKernel(): RnvpKernel {
-  if (!kernel) {
-    const module = new wasmApi.Module(Buffer.from(RNVP_WASM_BASE64, 'base64'));
-    kernel = new wasmApi.Instance(module, { env: { exp: Math.exp, log1p: Math.log1p } }).exports as unknown as RnvpKernel;
-  }
-  return kernel;
+/** A new instance (with its own memory) of the module whose bytes are `base64` (compiled once per thread). */
+export function instantiate<T extends KernelMemory>(base64: string, imports: object = {}): T {
+  let module = modules.get(base64);
+  if (!module) modules.set(base64, (module = new wasmApi.Module(Buffer.from(base64, 'base64'))));
+  return new wasmApi.Instance(module, imports).exports as T;
 }
 
 /**
- * Float32 buffers in the kernel's memory, handed out one after another from its heap base: `take` returns the
+ * Float32 buffers in a kernel's memory, handed out one after another from its heap base: `take` returns the
  * byte offset the kernel wants. `floats` views the whole memory (a new view after the memory grows).
  */
 export class KernelArena {
   private readonly base: number;
   private used = 0;
   /** Reserves `capacity` floats (growing the memory if need be). */
-  constructor(readonly kernel: RnvpKernel, private readonly capacity: number) {
+  constructor(readonly kernel: KernelMemory, private readonly capacity: number) {
     this.base = (kernel.__heap_base.value + 15) & ~15;
     const bytes = this.base + capacity * 4;
     const have = kernel.memory.buffer.byteLength;

@@ -1,6 +1,6 @@
 // One RealNVP block of the posterior flow (ActNorm, affine coupling with a sigmoid scale, invertible dense
 // layer), forward and backward, on rows of a training batch. Compiled to WebAssembly with 128-bit SIMD by
-// `npm run build:kernels` (clang, no libc); src/model/flows/rnvp-kernel.ts loads it and rnvp-chain.ts
+// `npm run build:kernels` (clang, no libc); rnvp-kernel.ts loads it and src/model/flows/rnvp-chain.ts
 // describes the maths and the buffers. Every pointer is a byte offset into the module's memory; matrices are
 // row-major float32. No fused multiply-add and a fixed order of every sum, so results are the same bytes on
 // every machine.
