@@ -70,13 +70,15 @@ export class FlatAdam {
     private readonly segments = grads.segments.map((_, i) => i),
     private readonly l2 = 0,
   ) {
-    const sizes = segments.map((i) => grads.segments[i].size);
-    const largest = Math.max(0, ...sizes);
-    const room = sizes.reduce((a, n) => a + 2 * ((n + 3) & ~3), 0) + 3 * ((largest + 3) & ~3) + 4;
+    const largest = Math.max(0, ...segments.map((i) => grads.segments[i].size));
     this.kernel = instantiate<AdamKernel>(ADAM_WASM_BASE64);
-    this.arena = new KernelArena(this.kernel, room);
-    for (const i of segments) this.moments.set(i, { m: this.arena.take(grads.segments[i].size), v: this.arena.take(grads.segments[i].size) });
-    this.at = { p0: this.arena.take(largest), p1: this.arena.take(largest), w: this.arena.take(largest), ww: this.arena.take(2) };
+    const placed = KernelArena.fit(this.kernel, (take) => ({
+      moments: segments.map((i) => ({ m: take(grads.segments[i].size), v: take(grads.segments[i].size) })),
+      scratch: { p0: take(largest), p1: take(largest), w: take(largest), ww: take(2) },
+    }));
+    this.arena = placed.arena;
+    segments.forEach((i, k) => this.moments.set(i, placed.at.moments[k]));
+    this.at = placed.at.scratch;
   }
 
   /** Updates `params` (the full flat parameter vector) in place from `g` (GradientLayout order); returns the L2 penalty (0 without `l2`). */

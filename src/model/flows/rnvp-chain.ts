@@ -72,6 +72,7 @@ interface BlockBuffers {
  */
 function layout(take: (count: number) => number, K: number, n: number, d: number, d1: number, H: number) {
   const d2 = d - d1;
+  const savedStart = take(0);
   const blocks: BlockBuffers[] = [];
   for (let k = 0; k < K; k++) {
     blocks.push({
@@ -89,18 +90,12 @@ function layout(take: (count: number) => number, K: number, n: number, d: number
     dWh: take(d1 * H), dbh: take(H), dWsT: take(d2 * H), dbs: take(d2), dWcT: take(d2 * H), dbc: take(d2),
     dWs: take(H * d2), dWc: take(H * d2), dh: take(H), dv: take(d), du: take(d),
   };
-  return { blocks, savedEnd, scratch };
+  return { savedStart, blocks, savedEnd, scratch };
 }
 
-type Layout = ReturnType<typeof layout>;
-
 /** An arena of the right size and the layout in it. */
-function place(K: number, n: number, d: number, d1: number, H: number): { arena: KernelArena; at: Layout; savedStart: number } {
-  let count = 0;
-  layout((c) => ((count += (c + 3) & ~3), 0), K, n, d, d1, H);
-  const arena = new KernelArena(rnvpKernel(), count);
-  const savedStart = arena.take(0);
-  return { arena, at: layout((c) => arena.take(c), K, n, d, d1, H), savedStart };
+function place(K: number, n: number, d: number, d1: number, H: number) {
+  return KernelArena.fit(rnvpKernel(), (take) => layout(take, K, n, d, d1, H));
 }
 
 /** A tensor of kernel memory: the wasm backend copies what it is given; the cpu backend would keep the view. */
@@ -197,7 +192,7 @@ export function rnvpChain(blocks: RnvpBlock[], p: Tensors, z0: tf.Tensor2D): { z
   const body = (...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [zIn, ...params] = args as tf.Tensor[];
-    const { arena, at, savedStart } = place(K, n, d, d1, H);
+    const { arena, at } = place(K, n, d, d1, H);
     const f = arena.floats;
     const { zs, logDet } = at.scratch;
     readInto(zIn, f, zs[0] >> 2);
@@ -231,14 +226,14 @@ export function rnvpChain(blocks: RnvpBlock[], p: Tensors, z0: tf.Tensor2D): { z
       out.set(f.subarray((zs[K] >> 2) + i * d, (zs[K] >> 2) + (i + 1) * d), i * (d + 1));
       out[i * (d + 1) + d] = f[(logDet >> 2) + i] + shared;
     }
-    save([tensorOf(f, savedStart, [(at.savedEnd - savedStart) >> 2])]);
+    save([tensorOf(f, at.savedStart, [(at.savedEnd - at.savedStart) >> 2])]);
     return {
       value: tf.tensor2d(out, [n, d + 1]),
       gradFunc: (dOut: tf.Tensor2D, saved: tf.Tensor[]) => {
         const placed = place(K, n, d, d1, H);
         const g = placed.arena.floats;
         const s = placed.at.scratch;
-        readInto(saved[0], g, placed.savedStart >> 2);
+        readInto(saved[0], g, placed.at.savedStart >> 2);
         const dOutValues = values(dOut);
         let dlSum = 0;
         for (let i = 0; i < n; i++) {

@@ -20,6 +20,9 @@ export function instantiate<T extends KernelMemory>(base64: string, imports: obj
   return new wasmApi.Instance(module, imports).exports as T;
 }
 
+/** Floats a buffer of `count` floats occupies in an arena (rounded up to 16 bytes, so every buffer is aligned). */
+const footprint = (count: number) => (count + 3) & ~3;
+
 /**
  * Float32 buffers in a kernel's memory, handed out one after another from its heap base: `take` returns the
  * byte offset the kernel wants. `floats` views the whole memory (a new view after the memory grows).
@@ -34,18 +37,27 @@ export class KernelArena {
     const have = kernel.memory.buffer.byteLength;
     if (bytes > have) kernel.memory.grow(Math.ceil((bytes - have) / 65536));
   }
+
+  /**
+   * An arena just large enough for what `layout` takes, and what `layout` returns when it takes from it (the
+   * layout runs twice: once to count, once to place).
+   */
+  static fit<T>(kernel: KernelMemory, layout: (take: (count: number) => number) => T): { arena: KernelArena; at: T } {
+    let floats = 0;
+    layout((count) => ((floats += footprint(count)), 0));
+    const arena = new KernelArena(kernel, floats);
+    return { arena, at: layout((count) => arena.take(count)) };
+  }
+
   get floats(): Float32Array {
     return new Float32Array(this.kernel.memory.buffer);
   }
+
   /** Byte offset of a new buffer of `count` floats (16-byte aligned). */
   take(count: number): number {
     const at = this.base + this.used * 4;
-    this.used += (count + 3) & ~3;
+    this.used += footprint(count);
     if (this.used > this.capacity) throw new Error(`kernel arena: ${this.used} floats taken, ${this.capacity} reserved`);
     return at;
-  }
-  /** Floats handed out so far. */
-  get size(): number {
-    return this.used;
   }
 }
