@@ -11,13 +11,18 @@
 __attribute__((import_module("env"), import_name("exp"))) double js_exp(double);
 __attribute__((import_module("env"), import_name("log1p"))) double js_log1p(double);
 
+/* The four lanes of v summed as ((0 + 1) + 2) + 3. */
+static float lanes(v128_t v) {
+  return ((wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1)) + wasm_f32x4_extract_lane(v, 2)) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+
 /* sum x y over len floats: four lanes of partial sums, then lanes 0..3 and the tail, in that order. */
 static float dot(int len, const float *x, const float *y) {
   v128_t acc = wasm_f32x4_splat(0.0f);
   int k = 0;
   for (; k + 4 <= len; k += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(x + k), wasm_v128_load(y + k)));
-  float s = ((wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) + wasm_f32x4_extract_lane(acc, 2)) +
-            wasm_f32x4_extract_lane(acc, 3);
+  float s = lanes(acc);
   for (; k < len; k++) s += x[k] * y[k];
   return s;
 }
@@ -32,10 +37,8 @@ static void dot2(int len, const float *x, const float *y, const float *z, float 
     a = wasm_f32x4_add(a, wasm_f32x4_mul(xk, wasm_v128_load(y + k)));
     b = wasm_f32x4_add(b, wasm_f32x4_mul(xk, wasm_v128_load(z + k)));
   }
-  float s = ((wasm_f32x4_extract_lane(a, 0) + wasm_f32x4_extract_lane(a, 1)) + wasm_f32x4_extract_lane(a, 2)) +
-            wasm_f32x4_extract_lane(a, 3);
-  float t = ((wasm_f32x4_extract_lane(b, 0) + wasm_f32x4_extract_lane(b, 1)) + wasm_f32x4_extract_lane(b, 2)) +
-            wasm_f32x4_extract_lane(b, 3);
+  float s = lanes(a);
+  float t = lanes(b);
   for (; k < len; k++) {
     s += x[k] * y[k];
     t += x[k] * z[k];
