@@ -230,10 +230,11 @@ export function rnvpChain(blocks: RnvpBlock[], p: Tensors, z0: tf.Tensor2D): { z
     return {
       value: tf.tensor2d(out, [n, d + 1]),
       gradFunc: (dOut: tf.Tensor2D, saved: tf.Tensor[]) => {
-        const placed = place(K, n, d, d1, H);
-        const g = placed.arena.floats;
-        const s = placed.at.scratch;
-        readInto(saved[0], g, placed.at.savedStart >> 2);
+        // the forward pass's layout (same shapes; the arena only names offsets, and the memory never shrinks),
+        // its buffers restored from the saved tensor: another call may have used the memory in between
+        const g = arena.floats;
+        const s = at.scratch;
+        readInto(saved[0], g, at.savedStart >> 2);
         const dOutValues = values(dOut);
         let dlSum = 0;
         for (let i = 0; i < n; i++) {
@@ -244,7 +245,7 @@ export function rnvpChain(blocks: RnvpBlock[], p: Tensors, z0: tf.Tensor2D): { z
         const grads: tf.Tensor[] = new Array(K * PER_BLOCK);
         let [dy, dz] = [s.dy, s.dz];
         for (let k = K - 1; k >= 0; k--) {
-          const b = placed.at.blocks[k];
+          const b = at.blocks[k];
           kernel.block_backward(n, d, d1, H, alpha, dy, s.dld, b.scale, b.wh, b.wsT, b.wcT, b.w, b.u, b.h, b.s, b.v, dz, s.dW, s.dBias, s.dLogScale, s.dWh, s.dbh, s.dWsT, s.dbs, s.dWcT, s.dbc, s.dh, s.dv, s.du);
           kernel.transpose(s.dWsT, d2, H, s.dWs);
           kernel.transpose(s.dWcT, d2, H, s.dWc);
