@@ -13,7 +13,7 @@ import { fitProgress } from '../src/cli/fit-progress.ts';
 import type { TraceAnomalyOptions } from '../src/detector/options.ts';
 import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
 import { dataRoot, PROJECT_ROOT } from '../src/util/data-root.ts';
-import { formatMetrics, Progress } from '../src/util/progress.ts';
+import { Progress } from '../src/util/progress.ts';
 import { averagePrecision, confusion } from './average-precision.ts';
 
 const { values: o } = parseArgs({
@@ -61,7 +61,7 @@ for (const seed of seeds) {
   if (o['model-out']) await saveModel(join(o['model-out'], `seed-${seed}`), det.model, det.options);
   const scoreBar = new Progress(`seed ${seed} score`, data.test.stv!.ids.length, 'traces');
   const t1 = performance.now();
-  const a = await det.analyse(data.test, { progress: (e) => scoreBar.update(e.done, formatMetrics(e.metrics)) });
+  const a = await det.analyse(data.test, { progress: (e) => scoreBar.update(e.done) });
   const testSec = (performance.now() - t1) / 1000;
   scoreBar.done(a.ids.length);
   const labels = a.ids.map((id) => data.test.labels!.get(id)!.label);
