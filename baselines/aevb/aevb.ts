@@ -289,7 +289,7 @@ export class AevbDetector implements Detector {
         const row = s.rows[k];
         if (zt[i] > scores[row]) scores[row] = zt[i];
       });
-      hooks?.progress?.({ phase: 'score', done: j + 1, total: series.length });
+      hooks?.progress?.({ phase: 'score', done: j + 1, total: series.length, unit: 'series' });
     }
     const types: (AnomalyType | null)[] = new Array(traces.length).fill(null);
     for (let i = 0; i < traces.length; i++) {

@@ -132,7 +132,7 @@ export class DeepLogDetector implements Detector {
     const from = o.predictFirst ? 0 : 1;
     const trainPairs = windowPairs(Array.from(split.train, (i) => encoded[i].ids), o.h, o.aggregate, from);
     const validPairs = windowPairs(Array.from(split.valid, (i) => encoded[i].ids), o.h, true, from);
-    hooks?.progress?.({ phase: 'windows', done: trainPairs.rows, metrics: { vocab: vocab.size, validPairs: validPairs.rows } });
+    hooks?.progress?.({ phase: 'windows', done: trainPairs.rows, unit: 'windows', metrics: { vocab: vocab.size, validPairs: validPairs.rows } });
     const net = new NextKeyNet({ vocab: vocab.size, window: o.h, hidden: o.hidden });
     const initial = net.initialParams(new Random(o.seed).fork(1));
     const batches = (rng: Random) => chunks(Array.from(rng.permutation(trainPairs.rows)), o.batchSize).map((rows) => selectPairs(trainPairs, rows, o.h));
@@ -211,7 +211,7 @@ export class DeepLogDetector implements Detector {
     } finally {
       for (const t of Object.values(p)) t.dispose();
     }
-    hooks?.progress?.({ phase: 'score', done: encoded.length, total: encoded.length, metrics: { distinctWindows: U } });
+    hooks?.progress?.({ phase: 'score', done: encoded.length, total: encoded.length, unit: 'traces', metrics: { distinctWindows: U } });
     const rankCache = new Map<number, number>();
     return encoded.map((e, i) =>
       Int32Array.from(e.ids, (target, t) => {

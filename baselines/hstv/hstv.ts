@@ -38,7 +38,7 @@ export class HstvDetector implements Detector {
   async fit(train: DetectorInput, hooks?: FitHooks): Promise<void> {
     this.ref = HstvReference.fit(this.name, train, this.options);
     const n = inputRows(train, this.ref.source);
-    hooks?.progress?.({ phase: 'fit', done: n, total: n, metrics: { groups: this.ref.index.size } });
+    hooks?.progress?.({ phase: 'fit', done: n, total: n, unit: 'traces', metrics: { groups: this.ref.index.size } });
   }
 
   /** Number of distinct valid-dimension sets in training. */

@@ -150,7 +150,7 @@ export class MultimodalLstmDetector implements Detector {
       return rng.shuffle(list);
     };
     const valid = [...byLength(split.valid).values()].flatMap((rows) => chunks(rows, Math.max(o.batchSize, 512)).map((part) => batch(part, encoded)));
-    hooks?.progress?.({ phase: 'sequences', done: split.train.length, metrics: { labels: vocab.size, lengths: trainGroups.size } });
+    hooks?.progress?.({ phase: 'sequences', done: split.train.length, unit: 'traces', metrics: { labels: vocab.size, lengths: trainGroups.size } });
     const { params, report: trained } = await trainNetwork(net, net.initialParams(new Random(o.seed).fork(1)), batches, valid, o, hooks);
     const report: MultimodalReport = { ...trained, vocab: vocab.size };
     // the time-error model: squared errors of every training step's next time, per true next label
@@ -186,7 +186,7 @@ export class MultimodalLstmDetector implements Detector {
       (row, rank, t) => {
         if (t > 0 || o.predictFirst) path[row] = Math.max(path[row], rank / o.k);
       },
-      (done) => hooks?.progress?.({ phase: 'score', done, total: traces.length }),
+      (done) => hooks?.progress?.({ phase: 'score', done, total: traces.length, unit: 'traces' }),
     );
     const scores = Float64Array.from(encoded, (e, i) => (e.unknown ? Infinity : Math.max(path[i], rt[i])));
     this.cache.set(traces, scores);

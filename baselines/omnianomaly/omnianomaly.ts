@@ -161,7 +161,6 @@ export class OmniAnomalyDetector implements Detector {
     const n = keys.length;
     const out = new Float64Array(n);
     const p = model.layout.toTensors(params);
-    const started = performance.now();
     try {
       for (let start = 0; start < n; start += CHUNK_WINDOWS) {
         const b = Math.min(CHUNK_WINDOWS, n - start);
@@ -171,7 +170,7 @@ export class OmniAnomalyDetector implements Detector {
         const v = lp.dataSync();
         lp.dispose();
         for (let i = 0; i < b; i++) out[start + i] = -v[i];
-        hooks?.progress?.({ phase, done: start + b, total: n, metrics: { windowsPerSec: (start + b) / ((performance.now() - started) / 1000) } });
+        hooks?.progress?.({ phase, done: start + b, total: n, unit: 'windows' });
       }
     } finally {
       for (const t of Object.values(p)) t.dispose();

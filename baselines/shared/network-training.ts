@@ -106,7 +106,7 @@ export async function trainNetwork<B>(
       const seconds = (performance.now() - started) / 1000;
       const metrics: Record<string, number> = { epoch, loss: trainLoss, rowsPerSec: rows / seconds };
       if (!Number.isNaN(validLoss)) metrics.validLoss = validLoss;
-      hooks?.progress?.({ phase: 'train', done: epoch, total: opts.epochs, metrics });
+      hooks?.progress?.({ phase: 'train', done: epoch, total: opts.epochs, unit: 'epochs', metrics });
       if (stoppedEarly) break;
     }
     const seconds = (performance.now() - started) / 1000;

@@ -123,7 +123,7 @@ export abstract class TraceDetector implements Detector {
       let done = 0;
       for (const [k, g] of groups) {
         models.set(k, this.fitModel(g, hooks));
-        hooks?.progress?.({ phase: 'fit', done: ++done, total: groups.size });
+        hooks?.progress?.({ phase: 'fit', done: ++done, total: groups.size, unit: 'groups' });
       }
     } else {
       models.set('', this.fitModel(traces, hooks));
@@ -157,7 +157,7 @@ export abstract class TraceDetector implements Detector {
     const out: Verdict[] = new Array(traces.length);
     for (let i = 0; i < traces.length; i++) {
       out[i] = this.judge(traces[i], false);
-      if (hooks?.progress && (i + 1) % PROGRESS_EVERY === 0) hooks.progress({ phase: 'score', done: i + 1, total: traces.length });
+      if (hooks?.progress && (i + 1) % PROGRESS_EVERY === 0) hooks.progress({ phase: 'score', done: i + 1, total: traces.length, unit: 'traces' });
     }
     this.cache.set(traces, out);
     return out;

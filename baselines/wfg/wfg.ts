@@ -101,7 +101,7 @@ class WfgModel implements TraceModel {
       }
       which[i] = d;
     });
-    hooks?.progress?.({ phase: 'automaton', done: 0, total: seqs.length });
+    hooks?.progress?.({ phase: 'automaton', done: 0, total: seqs.length, unit: 'sequences' });
     const { automaton, edgeRuns, stateRuns } = Automaton.learn(seqs, vocab.size, opts.learner, opts.k);
     const rule: SigmaRule = { k: opts.sigmaK, sigmaFloor: opts.sigmaFloor, nMin: opts.nMin, sided: opts.sided };
 

@@ -48,6 +48,8 @@ export interface ProgressEvent {
   phase: string;
   done: number;
   total?: number;
+  /** What `done` counts (samples, traces, epochs, ...): shown beside the count and its rate. */
+  unit?: string;
   /** Extra numbers such as loss or samples/s. */
   metrics?: Record<string, number>;
 }

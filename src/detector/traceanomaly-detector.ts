@@ -109,9 +109,8 @@ export class TraceAnomalyDetector implements Detector {
   private scoreMatrix(engine: TrainEngine, m: StvMatrix, phase: string, hooks?: FitHooks) {
     const o = this.options;
     const n = m.ids.length;
-    const started = performance.now();
     return engine.score(m.values, n, { samples: o.samples, seed: o.seed, keys: Uint32Array.from(m.ids, traceKey) }, (done) =>
-      hooks?.progress?.({ phase, done, total: n, metrics: { tracesPerSec: done / ((performance.now() - started) / 1000) } }),
+      hooks?.progress?.({ phase, done, total: n, unit: 'traces' }),
     );
   }
 

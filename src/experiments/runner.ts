@@ -125,7 +125,7 @@ export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitH
         current = e.phase;
         if (s) s.since = Date.now();
       }
-      if (!s || e.done < s.done) phases.set(e.phase, (s = { p: new Progress(`    ${e.phase}`, e.total, 'steps', stream), done: 0, extra: '', since: Date.now() }));
+      if (!s || e.done < s.done) phases.set(e.phase, (s = { p: new Progress(`    ${e.phase}`, e.total, e.unit ?? 'items', stream), done: 0, extra: '', since: Date.now() }));
       s.done = e.done;
       s.extra = formatMetrics(e.metrics);
       s.p.update(e.done, s.extra);

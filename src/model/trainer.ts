@@ -98,7 +98,7 @@ export async function train(
     const inSteps = stepMs + (epochStart === null ? 0 : now - epochStart);
     const metrics: Record<string, number> = { epoch, loss, samplesPerSec: samples / (inSteps / 1000) };
     if (!Number.isNaN(validNll)) metrics.validNll = validNll;
-    hooks.progress({ phase: 'train', done: samples, total: totalSamples, metrics });
+    hooks.progress({ phase: 'train', done: samples, total: totalSamples, unit: 'samples', metrics });
   };
   try {
     for (epoch = 1; epoch <= opts.maxEpochs; epoch++) {
@@ -113,7 +113,7 @@ export async function train(
       if (nValid > 0 && (epoch % opts.validEvery === 0 || last)) {
         emitSeq++;
         const r = await engine.score(validRows, nValid, { samples: opts.validSamples, seed: opts.seed }, (done) =>
-          hooks?.progress?.({ phase: 'validate', done, total: nValid, metrics: { epoch } }),
+          hooks?.progress?.({ phase: 'validate', done, total: nValid, unit: 'traces', metrics: { epoch } }),
         );
         validNll = -r.logPx.reduce((a, b) => a + b, 0) / nValid;
         history.push([epoch, validNll]);

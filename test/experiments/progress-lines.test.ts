@@ -19,7 +19,7 @@ describe('progress lines of a cell in a log', () => {
     // epoch 1: 8 s of training, then 1 s of validation
     for (let t = 0; t <= 8; t++) {
       vi.setSystemTime(t * 1000);
-      h.progress!({ phase: 'train', done: t * 100, total: 1600, metrics: { epoch: 1, loss: 0.123456 } });
+      h.progress!({ phase: 'train', done: t * 100, total: 1600, unit: 'samples', metrics: { epoch: 1, loss: 0.123456 } });
     }
     vi.setSystemTime(8500);
     h.progress!({ phase: 'validate', done: 50, total: 100 });
@@ -28,18 +28,18 @@ describe('progress lines of a cell in a log', () => {
     // epoch 2: training goes on from 800 samples; validation starts again from 0
     for (let t = 10; t <= 17; t++) {
       vi.setSystemTime(t * 1000);
-      h.progress!({ phase: 'train', done: 800 + (t - 9) * 100, total: 1600, metrics: { epoch: 2, loss: 0.1, samplesPerSec: 98765.4 } });
+      h.progress!({ phase: 'train', done: 800 + (t - 9) * 100, total: 1600, unit: 'samples', metrics: { epoch: 2, loss: 0.1, samplesPerSec: 98765.4 } });
     }
     h.finish();
     expect(lines).toEqual([
       // the closing line comes when validation starts, at 8.5 s
-      '    train: 800/1600 steps, 94.1 steps/s, ETA 8.5s, 8.5s, epoch 1, loss 0.1235',
+      '    train: 800/1600 samples, 94.1 samples/s, ETA 8.5s, 8.5s, epoch 1, loss 0.1235',
       // one clock since the first event: 1,600 samples in 17 s, validation included
-      '    train: 1600/1600 steps, 94.1 steps/s, 17.0s, epoch 2, loss 0.1000, samplesPerSec 98,765',
+      '    train: 1600/1600 samples, 94.1 samples/s, 17.0s, epoch 2, loss 0.1000, samplesPerSec 98,765',
     ]);
   });
 
-  it('writes a quiet line every 30 s inside a long phase', () => {
+  it('writes a quiet line every 30 s inside a long phase, counting items when the event names no unit', () => {
     const { lines, stream } = logStream();
     const h = progressHooks(stream);
     for (let t = 0; t <= 70; t++) {
@@ -47,7 +47,7 @@ describe('progress lines of a cell in a log', () => {
       h.progress!({ phase: 'score', done: t, total: 100 });
     }
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe('    score: 30/100 steps, 1.00 steps/s, ETA 1m10s, 30.0s');
+    expect(lines[0]).toBe('    score: 30/100 items, 1.00 items/s, ETA 1m10s, 30.0s');
   });
 
   it('formats integers whole, rates with separators, the rest to 4 digits', () => {
