@@ -28,7 +28,9 @@ export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--
                dimension with the longest call path among the trace's HSTVs, else the longest common path and
                the next called service); the path is the STV dimension id ("dimension j" on unnamed STVs)
   and, when some trace has one, SCORES.unseen.csv: trace_id,call_path_id (dim:<index> for unnamed dimensions).
-  L_z, alpha and seed default to the model's.`;
+  L_z, alpha, seed and workers default to the model's. The backend does not: --backend defaults to auto, as
+  for train (CUDA, native, wasm, cpu: the first that loads), so a model trained on a GPU machine scores on one
+  without; scores from two backends differ by float rounding, so compare score files made on one backend.`;
 
 export async function detectCommand(args: string[]): Promise<number> {
   const { values: o } = parseCommand(args, { ...INPUT_OPTIONS, ...RUN_OPTIONS, model: { type: 'string' }, whitelist: { type: 'string' }, out: { type: 'string' } });
@@ -40,7 +42,7 @@ export async function detectCommand(args: string[]): Promise<number> {
   const modelDir = requireString(o.model, 'model');
   const outFile = requireString(o.out, 'out');
   const { model, options, hstv } = await loadModel(modelDir);
-  const opts = { ...options, ...runOptions(o, options) };
+  const opts = { ...options, ...runOptions(o, { ...options, backend: 'auto' }) };
   const backend = await selectBackend(opts.backend);
   const whitelist = o.whitelist !== undefined ? Whitelist.fromJSON(await readJsonFile(o.whitelist), o.whitelist) : undefined;
   const { input } = await readModelInput(file, o);

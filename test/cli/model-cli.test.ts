@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/files.ts';
@@ -46,6 +46,16 @@ describe('traceanomaly train / detect', () => {
     // another seed draws other importance samples: the file changes (so the equality above is not vacuous)
     expect(cli('detect', '--model', join(dir, 'm1'), '--in', test, '--out', scores[2], '--seed', '9').code).toBe(0);
     expect(readFileSync(scores[2], 'utf8')).not.toBe(readFileSync(scores[0], 'utf8'));
+    // a model trained on a GPU machine scores on one without: detect picks its backend as train does (auto), not
+    // the one the model records (which fails to load where @tensorflow/tfjs-node-gpu is not installed)
+    const gpuModel = join(dir, 'm1-gpu');
+    cpSync(join(dir, 'm1'), gpuModel, { recursive: true });
+    const json = JSON.parse(readFileSync(join(gpuModel, 'model.json'), 'utf8'));
+    json.backend = json.options.backend = 'tensorflow-gpu';
+    writeFileSync(join(gpuModel, 'model.json'), JSON.stringify(json));
+    const onAuto = cli('detect', '--model', gpuModel, '--in', test, '--out', join(dir, 's4.csv'));
+    expect(onAuto.code).toBe(0);
+    if (/^backend: wasm/m.test(onAuto.stderr)) expect(readFileSync(join(dir, 's4.csv'), 'utf8')).toBe(readFileSync(scores[0], 'utf8'));
 
     const rows = parse(scores[0]);
     expect(readFileSync(scores[0], 'utf8').split('\n')[0]).toBe('trace_id,log_px,p_value,anomalous,unseen,root_cause_service,root_cause_path');
