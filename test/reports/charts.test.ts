@@ -56,6 +56,27 @@ describe('charts', () => {
     }
   });
 
+  it('puts a sweep\'s x ticks at its values, on a log scale for L_z and symlog with K = 0, no point on the plot\'s edge', async () => {
+    /** The x axis's labels and their x positions (px from the plot's left edge; the plot is 420 px wide). */
+    const xLabels = async (xs: number[], logX: boolean) => {
+      const svg = await renderSvg(lineSpec({ title: 't', xTitle: 'x', yTitle: 'y', logX }, xs.map((x, i) => ({ x, y: 0.5 + 0.05 * i, series: 's' }))));
+      const axis = svg.slice(svg.indexOf("aria-label=\"X-axis")).split('role-axis-label')[1].split('</g>')[0];
+      return [...axis.matchAll(/translate\(([\d.]+),16\)[^>]*>([^<]+)<\/text>/g)].map((m) => ({ at: Number(m[1]), text: m[2] }));
+    };
+    const lz = await xLabels([1, 5, 10, 50, 100, 500], true);
+    expect(lz.map((l) => l.text)).toEqual(['1', '5', '10', '50', '100', '500']);
+    const [one, , ten, , hundred, last] = lz.map((l) => l.at);
+    expect(ten - one).toBeCloseTo(hundred - ten, 3); // log scale: equal steps per decade
+    expect(one).toBeGreaterThanOrEqual(8);
+    expect(last).toBeLessThanOrEqual(412);
+    const k = await xLabels([0, 1, 2, 5, 10, 20], true);
+    expect(k.map((l) => l.text)).toEqual(['0', '1', '2', '5', '10', '20']);
+    expect(k[0].at).toBeGreaterThanOrEqual(8);
+    const linear = await xLabels([0, 2, 10], false);
+    expect(linear.map((l) => l.text)).toEqual(['0', '2', '10']);
+    expect(linear[2].at - linear[1].at).toBeCloseTo(4 * (linear[1].at - linear[0].at), 3);
+  });
+
   it('prefixes SVG ids so that several charts can share one page', () => {
     expect(prefixSvgIds('<clipPath id="clip1"/><path clip-path="url(#clip1)"/><use href="#clip1"/>', 'x')).toBe('<clipPath id="x-clip1"/><path clip-path="url(#x-clip1)"/><use href="#x-clip1"/>');
   });

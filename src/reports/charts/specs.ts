@@ -82,10 +82,16 @@ export function heatmapSpec(t: Titled & { xTitle: string; yTitle: string; valueT
   };
 }
 
-/** Lines of y against x, one per series (ablations: a metric against K or L_z), with points and optional log x. */
+/**
+ * Lines of y against x, one per series (ablations: a metric against K or L_z), with points and optional log x
+ * (symlog when some x is 0, as K = 0 is). The x axis has its ticks at the swept values, and the x scale 10 px of
+ * padding so that the first and last points are not drawn on the plot's edges.
+ */
 export function lineSpec(t: Titled & { xTitle: string; yTitle: string; logX?: boolean }, points: { x: number; y: number; series: string; error?: number }[]): TopLevelSpec {
   const values = points.map((p) => ({ ...p, lo: p.y - (p.error ?? 0), hi: p.y + (p.error ?? 0) }));
-  const x = { field: 'x', type: 'quantitative' as const, title: t.xTitle, ...(t.logX ? { scale: { type: 'symlog' as const } } : {}) };
+  const swept = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
+  const type = !t.logX ? ('linear' as const) : swept[0] > 0 ? ('log' as const) : ('symlog' as const);
+  const x = { field: 'x', type: 'quantitative' as const, title: t.xTitle, scale: { type, padding: 10, nice: false }, axis: { values: swept } };
   return {
     ...head(t),
     width: 420,
