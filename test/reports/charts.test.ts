@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TopLevelSpec } from 'vega-lite';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { findFont } from '../../src/reports/charts/fonts.ts';
 import { prefixSvgIds, renderPng, renderSvg } from '../../src/reports/charts/render.ts';
 import { groupedBarSpec, heatmapSpec, lineSpec, prCurveSpec } from '../../src/reports/charts/specs.ts';
@@ -75,6 +76,20 @@ describe('charts', () => {
     const linear = await xLabels([0, 2, 10], false);
     expect(linear.map((l) => l.text)).toEqual(['0', '2', '10']);
     expect(linear[2].at - linear[1].at).toBeCloseTo(4 * (linear[1].at - linear[0].at), 3);
+  });
+
+  it('gives a series the same colour in the bars, the PR curves and the lines: colours in series order, not alphabetical', async () => {
+    const series = ['WFG-based', 'DeepLog*', 'TraceAnomaly', 'AEVB'];
+    const colourDomain = async (spec: TopLevelSpec) => {
+      const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+      await view.runAsync();
+      const domain = view.scale('color').domain();
+      view.finalize();
+      return domain;
+    };
+    expect(await colourDomain(groupedBarSpec({ title: 'b', yTitle: 'y' }, series.map((s, i) => ({ group: 'F1', series: s, value: i / 10 }))))).toEqual(series);
+    expect(await colourDomain(prCurveSpec({ title: 'p' }, series.map((s) => ({ series: s, points: [{ recall: 0, precision: 1 }, { recall: 1, precision: 0.5 }] }))))).toEqual(series);
+    expect(await colourDomain(lineSpec({ title: 'l', xTitle: 'K', yTitle: 'F1' }, series.flatMap((s) => [{ x: 0, y: 0.5, series: s, error: 0.1 }, { x: 2, y: 0.6, series: s }])))).toEqual(series);
   });
 
   it('prefixes SVG ids so that several charts can share one page', () => {

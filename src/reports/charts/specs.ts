@@ -15,7 +15,7 @@ export interface Titled {
 
 const head = (t: Titled) => ({ $schema: SCHEMA, title: t.subtitle ? { text: t.title, subtitle: t.subtitle } : t.title, config: CONFIG });
 
-/** PR curves, one line per series, points in threshold order (recall rising). */
+/** PR curves, one line per series, points in threshold order (recall rising); colours in series order, as the bars'. */
 export function prCurveSpec(t: Titled, curves: { series: string; points: { recall: number; precision: number }[] }[]): TopLevelSpec {
   const values = curves.flatMap((c) => c.points.map((p, i) => ({ series: c.series, recall: p.recall, precision: p.precision, i })));
   return {
@@ -27,7 +27,7 @@ export function prCurveSpec(t: Titled, curves: { series: string; points: { recal
     encoding: {
       x: { field: 'recall', type: 'quantitative', scale: { domain: [0, 1] }, title: 'recall' },
       y: { field: 'precision', type: 'quantitative', scale: { domain: [0, 1] }, title: 'precision' },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } },
+      color: { field: 'series', type: 'nominal', title: null, sort: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } },
       order: { field: 'i', type: 'quantitative' },
     },
   };
@@ -83,9 +83,9 @@ export function heatmapSpec(t: Titled & { xTitle: string; yTitle: string; valueT
 }
 
 /**
- * Lines of y against x, one per series (ablations: a metric against K or L_z), with points and optional log x
- * (symlog when some x is 0, as K = 0 is). The x axis has its ticks at the swept values, and the x scale 10 px of
- * padding so that the first and last points are not drawn on the plot's edges.
+ * Lines of y against x, one per series (ablations: a metric against K or L_z; colours in series order), with
+ * points and optional log x (symlog when some x is 0, as K = 0 is). The x axis has its ticks at the swept
+ * values, and the x scale 10 px of padding so that the first and last points are not drawn on the plot's edges.
  */
 export function lineSpec(t: Titled & { xTitle: string; yTitle: string; logX?: boolean }, points: { x: number; y: number; series: string; error?: number }[]): TopLevelSpec {
   const values = points.map((p) => ({ ...p, lo: p.y - (p.error ?? 0), hi: p.y + (p.error ?? 0) }));
@@ -98,8 +98,8 @@ export function lineSpec(t: Titled & { xTitle: string; yTitle: string; logX?: bo
     height: 280,
     data: { values },
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'y', type: 'quantitative', title: t.yTitle }, color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } } } },
-      { transform: [{ filter: 'datum.hi > datum.lo' }], mark: { type: 'rule' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal' } } },
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'y', type: 'quantitative', title: t.yTitle }, color: { field: 'series', type: 'nominal', title: null, sort: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } } } },
+      { transform: [{ filter: 'datum.hi > datum.lo' }], mark: { type: 'rule' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', sort: null } } },
     ],
   };
 }
