@@ -92,6 +92,24 @@ describe('charts', () => {
     expect(await colourDomain(lineSpec({ title: 'l', xTitle: 'K', yTitle: 'F1' }, series.flatMap((s) => [{ x: 0, y: 0.5, series: s, error: 0.1 }, { x: 2, y: 0.6, series: s }])))).toEqual(series);
   });
 
+  it('draws a numeric heat map (Fig. 11) on numeric axes with round ticks and its whole legend title', async () => {
+    const grid = (hi: number) => Array.from({ length: 40 }, (_, i) => (hi * i) / 39);
+    const [xs, ys] = [grid(263.4), grid(231.7)];
+    const cells = ys.flatMap((y) => xs.map((x) => ({ x, y, value: -((x - 100) ** 2 + (y - 80) ** 2) / 1000 })));
+    const title = 'log p(x) (floored at peak - 30)';
+    const svg = await renderSvg(heatmapSpec({ title: 'h', xTitle: 'a (ms)', yTitle: 'b (ms)', valueTitle: title, quantitative: true }, cells));
+    const labels = (axis: 'X' | 'Y') => {
+      const part = svg.slice(svg.indexOf(`aria-label="${axis}-axis`)).split('role-axis-label')[1].split('</g>')[0];
+      return [...part.matchAll(/>([^<]+)<\/text>/g)].map((m) => Number(m[1].replace(/,/g, '')));
+    };
+    for (const axis of ['X', 'Y'] as const) {
+      const ls = labels(axis);
+      expect(ls.length).toBeGreaterThanOrEqual(5);
+      for (const v of ls) expect(v % 10).toBe(0); // round ticks, not grid points such as 14.1 or 98.7
+    }
+    expect(svg).toContain(`>${title}</text>`);
+  });
+
   it('prefixes SVG ids so that several charts can share one page', () => {
     expect(prefixSvgIds('<clipPath id="clip1"/><path clip-path="url(#clip1)"/><use href="#clip1"/>', 'x')).toBe('<clipPath id="x-clip1"/><path clip-path="url(#x-clip1)"/><use href="#x-clip1"/>');
   });

@@ -58,26 +58,50 @@ export function groupedBarSpec(t: Titled & { yTitle: string; yDomain?: [number, 
   };
 }
 
-/** A heat map of `value` over an x/y grid of categories or binned numbers (keep it to a few thousand cells). */
+/** Half the smallest gap between distinct values (a grid's half cell), 0.5 for a single value. */
+function halfStep(values: number[]): number {
+  const u = [...new Set(values)].sort((a, b) => a - b);
+  let d = Infinity;
+  for (let i = 1; i < u.length; i++) d = Math.min(d, u[i] - u[i - 1]);
+  return Number.isFinite(d) ? d / 2 : 0.5;
+}
+
+/**
+ * A heat map of `value` over an x/y grid of categories (each cell labelled with its value) or, with
+ * `quantitative`, of numbers: then each cell is a rectangle centred on its grid point, on numeric axes with
+ * round ticks (Fig. 11's densities over two response times). Keep it to a few thousand cells.
+ */
 export function heatmapSpec(t: Titled & { xTitle: string; yTitle: string; valueTitle: string; quantitative?: boolean }, cells: { x: string | number; y: string | number; value: number }[]): TopLevelSpec {
-  const type = t.quantitative ? ('ordinal' as const) : ('nominal' as const);
+  const color = { field: 'value', type: 'quantitative' as const, title: t.valueTitle, scale: { scheme: 'viridis' }, legend: { titleLimit: 400 } };
+  if (t.quantitative) {
+    const hx = halfStep(cells.map((c) => Number(c.x)));
+    const hy = halfStep(cells.map((c) => Number(c.y)));
+    const values = cells.map((c) => ({ value: c.value, x0: Number(c.x) - hx, x1: Number(c.x) + hx, y0: Number(c.y) - hy, y1: Number(c.y) + hy }));
+    const scale = { zero: false, nice: false };
+    return {
+      ...head(t),
+      data: { values },
+      width: 360,
+      height: 360,
+      mark: { type: 'rect' },
+      encoding: {
+        x: { field: 'x0', type: 'quantitative', title: t.xTitle, scale },
+        x2: { field: 'x1' },
+        y: { field: 'y0', type: 'quantitative', title: t.yTitle, scale },
+        y2: { field: 'y1' },
+        color,
+      },
+    };
+  }
+  const type = 'nominal' as const;
   return {
     ...head(t),
     data: { values: cells },
-    width: t.quantitative ? 360 : { step: 60 },
-    height: t.quantitative ? 360 : { step: 28 },
+    width: { step: 60 },
+    height: { step: 28 },
     layer: [
-      {
-        mark: { type: 'rect' },
-        encoding: {
-          x: { field: 'x', type, title: t.xTitle, sort: null, ...(t.quantitative ? { axis: { labelOverlap: true, format: '.3~g' } } : { axis: { labelAngle: 0 } }) },
-          y: { field: 'y', type, title: t.yTitle, sort: t.quantitative ? 'descending' : null, ...(t.quantitative ? { axis: { labelOverlap: true, format: '.3~g' } } : {}) },
-          color: { field: 'value', type: 'quantitative', title: t.valueTitle, scale: { scheme: 'viridis' } },
-        },
-      },
-      ...(t.quantitative
-        ? []
-        : [{ mark: { type: 'text' as const, fontSize: 11 }, encoding: { x: { field: 'x', type, sort: null }, y: { field: 'y', type, sort: null }, text: { field: 'value', type: 'quantitative' as const, format: '.2f' }, color: { value: 'white' } } }]),
+      { mark: { type: 'rect' }, encoding: { x: { field: 'x', type, title: t.xTitle, sort: null, axis: { labelAngle: 0 } }, y: { field: 'y', type, title: t.yTitle, sort: null }, color } },
+      { mark: { type: 'text' as const, fontSize: 11 }, encoding: { x: { field: 'x', type, sort: null }, y: { field: 'y', type, sort: null }, text: { field: 'value', type: 'quantitative' as const, format: '.2f' }, color: { value: 'white' } } },
     ],
   };
 }
