@@ -22,7 +22,7 @@ export interface ReportDef {
   layout: 'detection' | 'by-dataset' | 'ranking' | 'root-causes' | 'sweep' | 'values';
   /** The paper table to show side by side, and how our names map to the paper's row and column names. */
   paper?: { table: string; methods?: Record<string, string>; datasets?: Record<string, string> };
-  /** For `sweep`: the grid option on the x axis, and the metrics to plot (default f1, auprc). */
+  /** For `sweep`: the grid option on the x axis (default: the grid's option when it has one), and the metrics to plot (default f1, auprc). */
   x?: string;
   metrics?: string[];
   /** K values for `ranking` (default 1, 2, 3). */
@@ -42,7 +42,7 @@ export interface ExperimentPlan {
   grid?: Record<string, unknown[]>;
 }
 
-/** An experiment as data: datasets x methods x seeds x options, and how to report it. */
+/** An experiment as data: datasets x methods x seeds x options, and how to report it (in a file, `report` may be left out: see withDefaultLayout). */
 export interface ExperimentDef extends ExperimentPlan {
   name: string;
   title: string;
@@ -66,15 +66,29 @@ export function validateExperiment(raw: unknown, file: string): ExperimentDef {
   if (!isObject(raw)) return fail('an experiment is a JSON object');
   for (const k of ['name', 'title'] as const) if (typeof raw[k] !== 'string' || raw[k] === '') fail(`"${k}" must be a non-empty string`);
   if (!KINDS.includes(raw.kind as CellKind)) fail(`"kind" must be one of ${KINDS.join(', ')}`);
-  if (!isObject(raw.report) || !LAYOUTS.includes(raw.report.layout as ReportDef['layout'])) fail(`"report.layout" must be one of ${LAYOUTS.join(', ')}`);
+  if (raw.report !== undefined && !isObject(raw.report)) fail('"report" must be an object');
   checkPlan(raw, fail, false);
+  const report = withDefaultLayout(raw.kind as CellKind, (raw.report ?? {}) as Record<string, unknown>, raw.grid as Record<string, unknown[]> | undefined);
+  if (!LAYOUTS.includes(report.layout as ReportDef['layout'])) fail(`"report.layout" must be one of ${LAYOUTS.join(', ')}`);
+  if (report.layout === 'sweep' && typeof report.x !== 'string') fail('"report.x" must name the grid option a sweep plots');
   if (raw.quick !== undefined) {
     if (!isObject(raw.quick)) fail('"quick" must be an object');
     checkPlan(raw.quick as Record<string, unknown>, (why) => fail(`quick: ${why}`), true);
   }
   const known = new Set(['name', 'title', 'description', 'kind', 'report', 'quick', 'datasets', 'methods', 'seeds', 'options', 'datasetOptions', 'grid', '$schema', 'comment']);
   for (const k of Object.keys(raw)) if (!known.has(k)) fail(`unknown field "${k}"`);
-  return raw as unknown as ExperimentDef;
+  return { ...raw, report } as unknown as ExperimentDef;
+}
+
+/**
+ * A report without a layout gets its kind's: `detection` (or `sweep` over the grid's option when the grid has
+ * exactly one), `ranking` for localization, `values` for tasks; a sweep without `x` plots the grid's one option.
+ */
+function withDefaultLayout(kind: CellKind, report: Record<string, unknown>, grid: Record<string, unknown[]> | undefined): Record<string, unknown> {
+  const swept = Object.keys(grid ?? {});
+  const one = swept.length === 1 ? swept[0] : undefined;
+  const layout = report.layout ?? (kind === 'localization' ? 'ranking' : kind === 'task' ? 'values' : one ? 'sweep' : 'detection');
+  return { ...report, layout, ...(layout === 'sweep' && report.x === undefined && one ? { x: one } : {}) };
 }
 
 function checkPlan(p: Record<string, unknown>, fail: (why: string) => never, partial: boolean): void {
