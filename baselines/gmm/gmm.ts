@@ -15,6 +15,9 @@ export interface GmmOptions {
   seed?: number;
 }
 
+/** The options GmmOptions names (the seed comes from the detector's pipeline). */
+export const GMM_OPTIONS: readonly (keyof GmmOptions)[] = ['components', 'covariance', 'varianceFloor', 'maxIter', 'tol', 'maxRows'];
+
 /** GMM density for TraceAnomaly's sec. VI: the number of components chosen by BIC over a range. */
 export class GmmDensity implements DensityModel {
   readonly name = 'gmm';

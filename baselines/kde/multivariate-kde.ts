@@ -18,6 +18,9 @@ export interface KdeOptions {
   seed?: number;
 }
 
+/** The options KdeOptions names (the seed comes from the detector's pipeline). */
+export const KDE_OPTIONS: readonly (keyof KdeOptions)[] = ['kernelBandwidth', 'stdFloor', 'maxReference'];
+
 /**
  * Multivariate Gaussian kernel density with a diagonal bandwidth (product kernel):
  * log p(x) = logsumexp_i( -1/2 sum_j ((x_j - x_ij)/h_j)^2 ) - log n - sum_j log h_j - d/2 log(2 pi).

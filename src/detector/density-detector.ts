@@ -3,6 +3,7 @@ import type { Detector } from '../contracts/detector.ts';
 import { GaussianKde, type BandwidthRule } from '../decision/kde.ts';
 import type { DensityModel } from '../density/density-model.ts';
 import type { StvMatrix } from '../stv/matrix.ts';
+import { InputError } from '../util/errors.ts';
 import type { Whitelist } from '../stv/whitelist.ts';
 import { anomalyScores, decideByPValue, prepareScoring, prepareTraining, type PipelineOptions } from './pipeline.ts';
 import type { InputSpace } from './prepare.ts';
@@ -68,15 +69,17 @@ export class DensityDetector implements Detector {
 
 /**
  * Splits one flat option object (as experiment files give it) into the pipeline's options and the density
- * model's; the seed goes to both.
+ * model's (`modelOptions`: the names the model takes); the seed goes to both. An option that is neither is an
+ * input error naming `name`: a typo in an experiment file must not run silently with the defaults.
  */
-export function splitDensityOptions<M extends object>(options: M & Partial<DensityDetectorOptions>): { pipeline: DensityDetectorOptions; model: M & { seed: number } } {
+export function splitDensityOptions<M extends object>(name: string, options: M & Partial<DensityDetectorOptions>, modelOptions: readonly string[]): { pipeline: DensityDetectorOptions; model: M & { seed: number } } {
   const pipeline: Record<string, unknown> = { ...DENSITY_PIPELINE_DEFAULTS };
   const model: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(options)) {
     if (v === undefined) continue;
     if (k in DENSITY_PIPELINE_DEFAULTS) pipeline[k] = v;
-    else model[k] = v;
+    else if (modelOptions.includes(k)) model[k] = v;
+    else throw new InputError({}, `${name}: unknown option "${k}" (options: ${[...modelOptions, ...Object.keys(DENSITY_PIPELINE_DEFAULTS)].join(', ')})`);
   }
   model.seed = pipeline.seed;
   return { pipeline: pipeline as unknown as DensityDetectorOptions, model: model as M & { seed: number } };

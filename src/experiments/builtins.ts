@@ -7,9 +7,7 @@ import { datasetEntryFromSpec, validateDatasetFile } from './dataset-file.ts';
 import { PROJECT_ROOT } from '../util/data-root.ts';
 import { densityGridTask } from './tasks/density-grid.ts';
 import { gmmDetector } from '../../baselines/gmm/detector.ts';
-import { checkOptions } from '../../baselines/shared/options.ts';
-import { TraceAnomalyDetector, vanillaVae } from '../detector/traceanomaly-detector.ts';
-import { DEFAULT_OPTIONS } from '../detector/options.ts';
+import { checkedTraceAnomaly, checkedVae } from './checked-detectors.ts';
 import { kdeDetector } from '../../baselines/kde/detector.ts';
 import { canonicalJson } from './cell-key.ts';
 import { tinyService } from './demo/tiny-service.ts';
@@ -64,10 +62,7 @@ export const traceAnomalyMethods: MethodEntry[] = [
     name: 'traceanomaly',
     description: 'TraceAnomaly (sec. III): flow-VAE over normalised STVs, log p(x) by importance sampling, KDE p-value, unseen call paths',
     version: '1',
-    create: ({ seed, options }) => {
-      checkOptions('traceanomaly', DEFAULT_OPTIONS, options);
-      return new TraceAnomalyDetector({ ...options, seed });
-    },
+    create: ({ seed, options }) => checkedTraceAnomaly({ ...options, seed }),
     backend: activeBackend,
   },
   {
@@ -75,10 +70,7 @@ export const traceAnomalyMethods: MethodEntry[] = [
     name: 'vae',
     description: 'TraceAnomaly with a vanilla VAE (Table VI): the same detector with posterior flow length K = 0',
     version: '1',
-    create: ({ seed, options }) => {
-      checkOptions('vae', DEFAULT_OPTIONS, options);
-      return vanillaVae({ ...options, seed });
-    },
+    create: ({ seed, options }) => checkedVae({ ...options, seed }),
     backend: activeBackend,
   },
 ];

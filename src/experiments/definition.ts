@@ -82,11 +82,12 @@ export function validateExperiment(raw: unknown, file: string): ExperimentDef {
 
 /**
  * A report without a layout gets its kind's: `detection` (or `sweep` over the grid's option when the grid has
- * exactly one), `ranking` for localization, `values` for tasks; a sweep without `x` plots the grid's one option.
+ * exactly one, with numbers for values), `ranking` for localization, `values` for tasks; a sweep without `x`
+ * plots the grid's one option.
  */
 function withDefaultLayout(kind: CellKind, report: Record<string, unknown>, grid: Record<string, unknown[]> | undefined): Record<string, unknown> {
-  const swept = Object.keys(grid ?? {});
-  const one = swept.length === 1 ? swept[0] : undefined;
+  const swept = Object.entries(grid ?? {});
+  const one = swept.length === 1 && swept[0][1].every((v) => typeof v === 'number') ? swept[0][0] : undefined;
   const layout = report.layout ?? (kind === 'localization' ? 'ranking' : kind === 'task' ? 'values' : one ? 'sweep' : 'detection');
   return { ...report, layout, ...(layout === 'sweep' && report.x === undefined && one ? { x: one } : {}) };
 }

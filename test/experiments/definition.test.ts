@@ -9,6 +9,8 @@ describe('experiment definitions', () => {
     expect(validateExperiment(base, 'mine.json').report).toEqual({ layout: 'detection' });
     expect(validateExperiment({ ...base, grid: { samples: [1, 10] } }, 'mine.json').report).toEqual({ layout: 'sweep', x: 'samples' });
     expect(validateExperiment({ ...base, grid: { samples: [1], flowLength: [0, 2] } }, 'mine.json').report).toEqual({ layout: 'detection' });
+    // a sweep plots numbers: a grid of names is a detection table with one row per value
+    expect(validateExperiment({ ...base, grid: { bandwidth: ['silverman', 'scott'] } }, 'mine.json').report).toEqual({ layout: 'detection' });
     expect(validateExperiment({ ...base, kind: 'localization' }, 'mine.json').report.layout).toBe('ranking');
     expect(validateExperiment({ ...base, kind: 'task' }, 'mine.json').report.layout).toBe('values');
     // what a report gives is kept; a sweep without x plots the grid's one option

@@ -2,18 +2,18 @@ import type { Detector } from '../../contracts/detector.ts';
 import { gmmDetector } from '../../../baselines/gmm/detector.ts';
 import { kdeDetector } from '../../../baselines/kde/detector.ts';
 import { checkChoice } from '../../../baselines/shared/options.ts';
-import { TraceAnomalyDetector, vanillaVae } from '../../detector/traceanomaly-detector.ts';
 import { averagePrecision, prCurve } from '../../metrics/pr-curve.ts';
 import type { StvMatrix } from '../../stv/matrix.ts';
 import { InputError } from '../../util/errors.ts';
+import { checkedTraceAnomaly, checkedVae } from '../checked-detectors.ts';
 import type { TaskMethod, TaskOutput } from '../registry.ts';
 
 /** Nats below the peak that the heat map shows. */
 const HEATMAP_RANGE = 30;
 
 const MODELS: Record<string, (options: Record<string, unknown>) => Detector> = {
-  traceanomaly: (o) => new TraceAnomalyDetector(o),
-  vae: (o) => vanillaVae(o),
+  traceanomaly: checkedTraceAnomaly,
+  vae: checkedVae,
   gmm: (o) => gmmDetector(o),
   kde: (o) => kdeDetector(o),
 };
