@@ -27,10 +27,12 @@ export async function detectFormat(file: string, hasColumnMapping = false): Prom
     throw new InputError({ file }, 'JSON object with neither "data" (Jaeger) nor "resourceSpans" (OTLP); pass --format');
   }
   if (trimmed.startsWith('[')) return 'zipkin';
+  // the first line may be cut at the end of the peeked bytes (an stv.csv header names every call path): only
+  // its start decides
   const firstLine = trimmed.split(/\r?\n/, 1)[0];
   const cells = (splitCsv(firstLine) ?? []).map((c) => c.trim().toLowerCase());
   if (cells.length === MESSAGES_HEADER.length && cells.every((c, i) => c === MESSAGES_HEADER[i])) return 'messages-csv';
-  if (cells[0] === 'trace_id' && cells.length > 1 && !hasColumnMapping) return 'stv-csv';
+  if (/^"?trace_id"?\s*,/i.test(firstLine) && !hasColumnMapping) return 'stv-csv';
   if (/^[^,:\s]+:-?[\d.eE+-]+(,-?[\d.eE+-]+)*$/.test(firstLine)) return 'stv-text';
   if (hasColumnMapping) return 'spans-csv';
   throw new InputError({ file, line: 1 }, 'cannot tell the format from the first line; pass --format (and --columns for span tables)');
