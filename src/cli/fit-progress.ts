@@ -26,7 +26,7 @@ export function fitProgress(label = ''): { hooks: FitHooks; finish(detector: Tra
       if (e.phase === 'validate') return bar.update(done, `epoch ${e.metrics?.epoch}, validating ${e.done}/${e.total}`);
       done = e.done;
       const m = e.metrics ?? {};
-      if (m.samplesPerSec !== undefined) stepRate = m.samplesPerSec;
+      if (m.stepSamplesPerSec !== undefined) stepRate = m.stepSamplesPerSec;
       bar.update(e.done, [`epoch ${m.epoch}`, `loss ${m.loss?.toFixed(2)}`, m.validNll !== undefined ? `valid NLL ${m.validNll.toFixed(2)}` : ''].filter(Boolean).join(', '));
     },
   };

@@ -96,7 +96,8 @@ export async function train(
     const loss = await engine.loss();
     if (mine !== emitSeq) return;
     const inSteps = stepMs + (epochStart === null ? 0 : now - epochStart);
-    const metrics: Record<string, number> = { epoch, loss, samplesPerSec: samples / (inSteps / 1000) };
+    // the rate of the training steps alone (validation excluded), beside the progress line's overall rate
+    const metrics: Record<string, number> = { epoch, loss, stepSamplesPerSec: samples / (inSteps / 1000) };
     if (!Number.isNaN(validNll)) metrics.validNll = validNll;
     hooks.progress({ phase: 'train', done: samples, total: totalSamples, unit: 'samples', metrics });
   };

@@ -28,14 +28,14 @@ describe('progress lines of a cell in a log', () => {
     // epoch 2: training goes on from 800 samples; validation starts again from 0
     for (let t = 10; t <= 17; t++) {
       vi.setSystemTime(t * 1000);
-      h.progress!({ phase: 'train', done: 800 + (t - 9) * 100, total: 1600, unit: 'samples', metrics: { epoch: 2, loss: 0.1, samplesPerSec: 98765.4 } });
+      h.progress!({ phase: 'train', done: 800 + (t - 9) * 100, total: 1600, unit: 'samples', metrics: { epoch: 2, loss: 0.1, stepSamplesPerSec: 98765.4 } });
     }
     h.finish();
     expect(lines).toEqual([
       // the closing line comes when validation starts, at 8.5 s
       '    train: 800/1600 samples, 94.1 samples/s, ETA 8.5s, 8.5s, epoch 1, loss 0.1235',
       // one clock since the first event: 1,600 samples in 17 s, validation included
-      '    train: 1600/1600 samples, 94.1 samples/s, 17.0s, epoch 2, loss 0.1000, samplesPerSec 98,765',
+      '    train: 1600/1600 samples, 94.1 samples/s, 17.0s, epoch 2, loss 0.1000, stepSamplesPerSec 98,765',
     ]);
   });
 
