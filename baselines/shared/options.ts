@@ -1,4 +1,4 @@
-import { InputError } from '../../src/util/errors.ts';
+import { InputError, unknownOption } from '../../src/util/errors.ts';
 
 /**
  * Options for a method, checked against its defaults: an unknown option, or a value of another type than the
@@ -7,7 +7,7 @@ import { InputError } from '../../src/util/errors.ts';
 export function checkOptions(name: string, defaults: object, options: Record<string, unknown>): void {
   const d = defaults as Record<string, unknown>;
   for (const [k, v] of Object.entries(options)) {
-    if (!(k in d)) throw new InputError({}, `${name}: unknown option "${k}" (options: ${Object.keys(d).join(', ')})`);
+    if (!(k in d)) throw unknownOption(name, k, Object.keys(d));
     const want = d[k];
     if (Array.isArray(want) ? !Array.isArray(v) : typeof v !== typeof want) throw new InputError({}, `${name}: option "${k}" must be ${Array.isArray(want) ? 'an array' : `a ${typeof want}`}`);
   }

@@ -3,7 +3,7 @@ import type { Detector } from '../contracts/detector.ts';
 import { GaussianKde, type BandwidthRule } from '../decision/kde.ts';
 import type { DensityModel } from '../density/density-model.ts';
 import type { StvMatrix } from '../stv/matrix.ts';
-import { InputError } from '../util/errors.ts';
+import { unknownOption } from '../util/errors.ts';
 import type { Whitelist } from '../stv/whitelist.ts';
 import { anomalyScores, decideByPValue, prepareScoring, prepareTraining, type PipelineOptions } from './pipeline.ts';
 import type { InputSpace } from './prepare.ts';
@@ -79,7 +79,7 @@ export function splitDensityOptions<M extends object>(name: string, options: M &
     if (v === undefined) continue;
     if (k in DENSITY_PIPELINE_DEFAULTS) pipeline[k] = v;
     else if (modelOptions.includes(k)) model[k] = v;
-    else throw new InputError({}, `${name}: unknown option "${k}" (options: ${[...modelOptions, ...Object.keys(DENSITY_PIPELINE_DEFAULTS)].join(', ')})`);
+    else throw unknownOption(name, k, [...modelOptions, ...Object.keys(DENSITY_PIPELINE_DEFAULTS)]);
   }
   model.seed = pipeline.seed;
   return { pipeline: pipeline as unknown as DensityDetectorOptions, model: model as M & { seed: number } };

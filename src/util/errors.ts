@@ -26,6 +26,11 @@ export class InputError extends Error {
   }
 }
 
+/** The error for an option a method does not take, listing the ones it does (a typo must not run with defaults). */
+export function unknownOption(method: string, option: string, known: readonly string[]): InputError {
+  return new InputError({}, `${method}: unknown option "${option}" (options: ${known.join(', ')})`);
+}
+
 /** Kinds of per-trace problems: the trace is skipped with a counted warning (or the run fails in strict mode). */
 export type TraceIssueKind =
   | 'missing-parent'
