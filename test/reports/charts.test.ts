@@ -7,6 +7,12 @@ import { groupedBarSpec, heatmapSpec, lineSpec, prCurveSpec } from '../../src/re
 import { gridCells } from '../../src/reports/experiment-charts.ts';
 import { decodePng, darkPixels } from '../helpers/png.ts';
 
+/** An axis's labels in a rendered chart, with their positions along it (px from the plot's start). */
+function axisLabels(svg: string, axis: 'X' | 'Y'): { at: number; text: string }[] {
+  const part = svg.slice(svg.indexOf(`aria-label="${axis}-axis`)).split('role-axis-label')[1].split('</g>')[0];
+  return [...part.matchAll(/translate\(([\d.-]+),([\d.-]+)\)[^>]*>([^<]+)<\/text>/g)].map((m) => ({ at: Number(axis === 'X' ? m[1] : m[2]), text: m[3] }));
+}
+
 const bars = [
   { group: 'precision', series: 'a', value: 0.9, error: 0.05 },
   { group: 'precision', series: 'b', value: 0.6 },
@@ -58,12 +64,9 @@ describe('charts', () => {
   });
 
   it('puts a sweep\'s x ticks at its values, on a log scale for L_z and symlog with K = 0, no point on the plot\'s edge', async () => {
-    /** The x axis's labels and their x positions (px from the plot's left edge; the plot is 420 px wide). */
-    const xLabels = async (xs: number[], logX: boolean) => {
-      const svg = await renderSvg(lineSpec({ title: 't', xTitle: 'x', yTitle: 'y', logX }, xs.map((x, i) => ({ x, y: 0.5 + 0.05 * i, series: 's' }))));
-      const axis = svg.slice(svg.indexOf("aria-label=\"X-axis")).split('role-axis-label')[1].split('</g>')[0];
-      return [...axis.matchAll(/translate\(([\d.]+),16\)[^>]*>([^<]+)<\/text>/g)].map((m) => ({ at: Number(m[1]), text: m[2] }));
-    };
+    /** The x axis's labels and their x positions (the plot is 420 px wide). */
+    const xLabels = async (xs: number[], logX: boolean) =>
+      axisLabels(await renderSvg(lineSpec({ title: 't', xTitle: 'x', yTitle: 'y', logX }, xs.map((x, i) => ({ x, y: 0.5 + 0.05 * i, series: 's' })))), 'X');
     const lz = await xLabels([1, 5, 10, 50, 100, 500], true);
     expect(lz.map((l) => l.text)).toEqual(['1', '5', '10', '50', '100', '500']);
     const [one, , ten, , hundred, last] = lz.map((l) => l.at);
@@ -98,12 +101,8 @@ describe('charts', () => {
     const cells = ys.flatMap((y) => xs.map((x) => ({ x, y, value: -((x - 100) ** 2 + (y - 80) ** 2) / 1000 })));
     const title = 'log p(x) (floored at peak - 30)';
     const svg = await renderSvg(heatmapSpec({ title: 'h', xTitle: 'a (ms)', yTitle: 'b (ms)', valueTitle: title, quantitative: true }, cells));
-    const labels = (axis: 'X' | 'Y') => {
-      const part = svg.slice(svg.indexOf(`aria-label="${axis}-axis`)).split('role-axis-label')[1].split('</g>')[0];
-      return [...part.matchAll(/>([^<]+)<\/text>/g)].map((m) => Number(m[1].replace(/,/g, '')));
-    };
     for (const axis of ['X', 'Y'] as const) {
-      const ls = labels(axis);
+      const ls = axisLabels(svg, axis).map((l) => Number(l.text.replace(/,/g, '')));
       expect(ls.length).toBeGreaterThanOrEqual(5);
       for (const v of ls) expect(v % 10).toBe(0); // round ticks, not grid points such as 14.1 or 98.7
     }
