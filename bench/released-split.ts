@@ -14,7 +14,7 @@ import type { TraceAnomalyOptions } from '../src/detector/options.ts';
 import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
 import { dataRoot, PROJECT_ROOT } from '../src/util/data-root.ts';
 import { Progress } from '../src/util/progress.ts';
-import { averagePrecision, confusion } from './average-precision.ts';
+import { evaluateDetection } from '../src/metrics/detection.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -66,16 +66,18 @@ for (const seed of seeds) {
   scoreBar.done(a.ids.length);
   const labels = a.ids.map((id) => data.test.labels!.get(id)!.label);
   const scores = Float64Array.from(a.logPx, (v, i) => (a.unseen[i].length > 0 ? Infinity : -v));
-  const c = confusion(a.anomalous, labels);
+  const { metrics: m } = evaluateDetection({ truth: labels, trueTypes: labels.map(() => null), scores, flagged: a.anomalous });
   const row = {
     seed,
-    auprc: averagePrecision(scores, labels),
-    precision: c.precision,
-    recall: c.recall,
-    f1: c.f1,
-    tp: c.tp,
-    fp: c.fp,
-    fn: c.fn,
+    auprc: m.auprc,
+    precision: m.precision,
+    recall: m.recall,
+    f1: m.f1,
+    tp: m.tp,
+    fp: m.fp,
+    fn: m.fn,
+    fpr: m.fpr!,
+    ...Object.fromEntries(Object.entries(m.recallAtFpr!).map(([k, v]) => [`recallAtFpr${k}`, v])),
     unseen: a.unseen.filter((u) => u.length > 0).length,
     epochs: report.epochs,
     bestEpoch: report.bestEpoch,

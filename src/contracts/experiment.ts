@@ -27,6 +27,13 @@ export interface DetectionMetrics {
   bestF1: number;
   /** Where the oracle best F1 lies. */
   bestF1At?: { threshold: number; precision: number; recall: number };
+  /** False-positive rate of the method's own verdicts: fp / (fp + tn). */
+  fpr?: number;
+  /**
+   * Oracle operating points: the best recall of any threshold on the test scores whose false-positive rate is at
+   * most the key (0.001, 0.0033, 0.01; labels used to place the threshold).
+   */
+  recallAtFpr?: Record<string, number>;
   tp: number;
   fp: number;
   fn: number;
