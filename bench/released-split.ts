@@ -1,6 +1,6 @@
 // npm run eval:released -- the released-data protocol of the README: TraceAnomaly trained on 20,000 shuffled
 // normal traces of the released TrainTicket STVs and tested on the rest plus all anomalous traces.
-// Options: --seeds 1,2,3 (default 1), any detector option as --max-epochs N, --samples N, --flow-length K,
+// Options: --seeds 1,2,3 (default 1), --dataset trainticket-released-1k (the 1,000-trace form), any detector option as --max-epochs N, --samples N, --flow-length K,
 // --workers N, --backend B; --out DIR (default reports/released-split) gets one JSON per seed; --model-out DIR saves
 // each seed's trained model as DIR/seed-N (a model folder, for `traceanomaly detect`).
 import { parseArgs } from 'node:util';
@@ -19,14 +19,19 @@ import { evaluateDetection } from '../src/metrics/detection.ts';
 const { values: o } = parseArgs({
   options: {
     seeds: { type: 'string' },
+    dataset: { type: 'string' },
     'max-epochs': { type: 'string' },
     samples: { type: 'string' },
     'flow-length': { type: 'string' },
     workers: { type: 'string' },
     backend: { type: 'string' },
     patience: { type: 'string' },
-    'valid-every': { type: 'string' },
+    'valid-every-steps': { type: 'string' },
+    'min-steps': { type: 'string' },
     'std-min': { type: 'string' },
+    calibration: { type: 'string' },
+    folds: { type: 'string' },
+    alpha: { type: 'string' },
     'valid-samples': { type: 'string' },
     out: { type: 'string' },
     'model-out': { type: 'string' },
@@ -41,13 +46,17 @@ if (o.samples) overrides.samples = Number(o.samples);
 if (o['flow-length']) overrides.flowLength = Number(o['flow-length']);
 if (o.workers) overrides.workers = Number(o.workers);
 if (o.patience) overrides.patience = Number(o.patience);
-if (o['valid-every']) overrides.validEvery = Number(o['valid-every']);
+if (o['valid-every-steps']) overrides.validEverySteps = Number(o['valid-every-steps']);
+if (o['min-steps']) overrides.minSteps = Number(o['min-steps']);
 if (o['std-min']) overrides.stdMin = Number(o['std-min']);
+if (o.calibration) overrides.calibration = o.calibration as TraceAnomalyOptions['calibration'];
+if (o.folds) overrides.folds = Number(o.folds);
+if (o.alpha) overrides.alpha = Number(o.alpha);
 if (o['valid-samples']) overrides.validSamples = Number(o['valid-samples']);
 const outDir = o.out ?? join(PROJECT_ROOT, 'reports', 'released-split');
 
 // the built-in dataset file datasets/builtin/trainticket-released.json, as experiments load it
-const released = builtinRegistry().dataset('trainticket-released');
+const released = builtinRegistry().dataset(o.dataset ?? 'trainticket-released');
 const rows: Record<string, number>[] = [];
 for (const seed of seeds) {
   const data = await released.load({ seed, quick: false, options: {}, dataRoot: dataRoot(), log: () => {} });

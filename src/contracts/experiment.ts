@@ -69,6 +69,8 @@ export interface CellResult {
   ranking?: { cases: number; precisionAtK: Record<string, number | null> };
   /** Any other numbers a cell reports (task cells, scoring time per sample, ...). */
   values?: Record<string, number>;
+  /** What the method warned about while it ran (e.g. a calibration set too small to resolve alpha). */
+  warnings?: string[];
   /** Larger outputs a task cell keeps (e.g. a density grid). */
   artifacts?: Record<string, unknown>;
   /**

@@ -113,7 +113,7 @@ export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => 
 }));
 
 /** The built-in datasets, each described by a dataset file in datasets/builtin/ as a user's own would be. */
-export const BUILTIN_DATASET_FILES = ['trainticket', 'service-1', 'service-2', 'service-3', 'service-4', 'trainticket-released', 'two-dim-service'];
+export const BUILTIN_DATASET_FILES = ['trainticket', 'service-1', 'service-2', 'service-3', 'service-4', 'trainticket-released', 'trainticket-released-1k', 'two-dim-service'];
 
 export function builtinDatasets(): DatasetEntry[] {
   return BUILTIN_DATASET_FILES.map((name) => {

@@ -108,7 +108,8 @@ const CLOSING_LINE_SEC = 5;
  * the one it leaves if that ran for 5 s or more. A phase whose count goes back (validation, every epoch)
  * starts afresh, so its rate and ETA stay right; one whose count keeps growing (training samples) keeps its clock.
  */
-export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitHooks & { finish(): void } {
+export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitHooks & { finish(): void; warnings: string[] } {
+  const warnings: string[] = [];
   const phases = new Map<string, { p: Progress; done: number; extra: string; since: number }>();
   let current: string | null = null;
   const close = () => {
@@ -130,7 +131,12 @@ export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitH
       s.extra = formatMetrics(e.metrics);
       s.p.update(e.done, s.extra);
     },
+    warn(message) {
+      warnings.push(message);
+      stream.write(`    warning: ${message}\n`);
+    },
     finish: close,
+    warnings,
   };
 }
 
@@ -196,14 +202,15 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
       loaded = { id: dataId, data: dataset.load(dctx) };
     }
     const data = await loaded.data; // bad input fails the run: the user has to fix the data
+    const hooks = progressHooks();
     try {
-      const hooks = progressHooks();
       const outcome = await runCell(method, { seed: spec.seed, quick, options: spec.options }, data, hooks, def.report.ks, { fits, dataId: `${dataId}/${fingerprint}` }).finally(() => hooks.finish());
       const result: CellResult = {
         format: 'traceanomaly-cell',
         spec,
         key,
         ...outcome,
+        ...(hooks.warnings.length > 0 ? { warnings: hooks.warnings } : {}),
         data: {
           trainRows: data.train.traces?.length ?? data.train.stv?.ids.length ?? 0,
           testRows: data.test.traces?.length ?? data.test.stv?.ids.length ?? 0,

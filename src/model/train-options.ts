@@ -1,6 +1,6 @@
 /** SGVB training settings (paper sec. III-C); defaults follow the reference code where it has one. */
 export interface TrainOptions {
-  /** Upper bound on epochs; early stopping usually ends sooner. */
+  /** Upper bound on epochs (a cap: early stopping may end sooner). */
   maxEpochs: number;
   batchSize: number;
   learningRate: number;
@@ -9,12 +9,14 @@ export interface TrainOptions {
   lrDecayFactor: number;
   /** Each parameter's gradient is clipped to this L2 norm (10). */
   clipNorm: number;
-  /** Validation NLL (importance-sampled) every this many epochs. */
-  validEvery: number;
+  /** The held-out NLL (importance-sampled) at the end of the first epoch after every this many optimiser steps. */
+  validEverySteps: number;
   /** L_z for the validation NLL. */
   validSamples: number;
-  /** Stop after this many validations without improvement; the best weights are kept. */
+  /** Stop after this many validations in a row without a new best held-out NLL; the best weights are kept. */
   patience: number;
+  /** Never stop early before this many optimiser steps (a small training set trains as long as a large one). */
+  minSteps: number;
   seed: number;
   /** Worker threads for data-parallel training and scoring on the wasm backend (1 = the calling thread). */
   workers: number;
@@ -27,9 +29,10 @@ export const DEFAULT_TRAIN: TrainOptions = {
   lrDecayEvery: 100,
   lrDecayFactor: 0.5,
   clipNorm: 10,
-  validEvery: 5,
+  validEverySteps: 350,
   validSamples: 100,
   patience: 4,
+  minSteps: 0,
   seed: 1,
   workers: 2,
 };
