@@ -21,6 +21,7 @@ const { values: o } = parseArgs({
     seeds: { type: 'string' },
     dataset: { type: 'string' },
     'max-epochs': { type: 'string' },
+    'max-steps': { type: 'string' },
     samples: { type: 'string' },
     'flow-length': { type: 'string' },
     workers: { type: 'string' },
@@ -42,6 +43,7 @@ const backend = await useBackend((o.backend ?? 'auto') as BackendChoice);
 console.error(describeBackend(backend));
 const overrides: Partial<TraceAnomalyOptions> = { backend: backend.name };
 if (o['max-epochs']) overrides.maxEpochs = Number(o['max-epochs']);
+if (o['max-steps']) overrides.maxSteps = Number(o['max-steps']);
 if (o.samples) overrides.samples = Number(o.samples);
 if (o['flow-length']) overrides.flowLength = Number(o['flow-length']);
 if (o.workers) overrides.workers = Number(o.workers);

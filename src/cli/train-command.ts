@@ -20,7 +20,7 @@ const D = DEFAULT_OPTIONS;
 export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns MAP.json] [--strict] --out MODEL_DIR
                    [--definition prefix|ancestors] [--edge service|endpoint]
                    [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N]
-                   [--flow rnvp|planar] [--flow-length K] [--z-dim N] [--max-epochs N] [--batch-size N]
+                   [--flow rnvp|planar] [--flow-length K] [--z-dim N] [--max-epochs N] [--max-steps N] [--batch-size N]
                    [--patience N] [--valid-every-steps N] [--min-steps N] [--samples L_z] [--alpha A] [--bandwidth silverman|scott]
                    [--calibration heldout|train|crossfit] [--folds K]
   Trains TraceAnomaly (paper sec. III) on normal traces: STVs (released text format or stv.csv) or a raw export
@@ -30,7 +30,7 @@ export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns
   Writes MODEL_DIR/model.json, weights.bin, hstv.json (for root causes) and, for raw traces, callpaths.json.
   Defaults: seed ${D.seed}, flow ${D.flow}, K ${D.flowLength}, z ${D.zDim}, batch ${D.batchSize}, the held-out NLL every
   ${D.validEverySteps} steps (L_z ${D.validSamples}), stop after ${D.patience} validations without a new best but not before ${D.minSteps} steps,
-  at most ${D.maxEpochs} epochs, L_z ${D.samples}, alpha ${D.alpha}, calibration ${D.calibration} (folds ${D.folds}),
+  at most ${D.maxSteps} steps and ${D.maxEpochs} epochs, L_z ${D.samples}, alpha ${D.alpha}, calibration ${D.calibration} (folds ${D.folds}),
   ${D.workers} worker threads on wasm; K 0 is the vanilla VAE.`;
 
 /** Detector options from the shared flags (train and detect). */
@@ -55,6 +55,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     'flow-length': { type: 'string' },
     'z-dim': { type: 'string' },
     'max-epochs': { type: 'string' },
+    'max-steps': { type: 'string' },
     'batch-size': { type: 'string' },
     patience: { type: 'string' },
     'valid-every-steps': { type: 'string' },
@@ -78,6 +79,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     flowLength: intArg(o['flow-length'], 'flow-length', D.flowLength, 0),
     zDim: intArg(o['z-dim'], 'z-dim', D.zDim, 2),
     maxEpochs: intArg(o['max-epochs'], 'max-epochs', D.maxEpochs),
+    maxSteps: intArg(o['max-steps'], 'max-steps', D.maxSteps),
     batchSize: intArg(o['batch-size'], 'batch-size', D.batchSize),
     patience: intArg(o.patience, 'patience', D.patience),
     validEverySteps: intArg(o['valid-every-steps'], 'valid-every-steps', D.validEverySteps),

@@ -41,6 +41,8 @@ interface TrainedState {
   report: TrainReport;
   backend: string;
   calibrations: Map<string, CalibrationValues>;
+  /** Scores of inputs already scored with this state (see scoreRows). */
+  scored: WeakMap<object, Map<string, { rows: number[]; logPx: Float64Array; elbo: Float64Array }>>;
 }
 
 /**
@@ -104,7 +106,7 @@ export class TraceAnomalyDetector implements Detector {
     const config = this.vaeConfig(prepared.space.norm.columns.length);
     const { engine, report } = await train(new FlowVae(config), prepared.train.values, prepared.valid.values, { ...this.options }, hooks);
     try {
-      this.trained = { config, params: await engine.params(), space: prepared.space, report, backend: this.backendInfo!.name, calibrations: new Map() };
+      this.trained = { config, params: await engine.params(), space: prepared.space, report, backend: this.backendInfo!.name, calibrations: new Map(), scored: new WeakMap() };
       await this.calibrate(prepared, engine, hooks);
     } finally {
       await engine.close();
@@ -131,7 +133,7 @@ export class TraceAnomalyDetector implements Detector {
     const calibration = calibrationInfo(o.calibration, values.logDensity.length, o.alpha, o.folds);
     const warning = calibrationWarning(calibration, o.alpha);
     if (warning) hooks?.warn?.(`${this.name}: ${warning}`);
-    const { calibrations: _c, ...model } = state;
+    const { calibrations: _c, scored: _s, ...model } = state;
     this.fitted = { ...model, kde: new GaussianKde(values.logDensity, o.bandwidth), calibration };
   }
 
@@ -194,17 +196,11 @@ export class TraceAnomalyDetector implements Detector {
     const logPx = new Float64Array(n).fill(NaN);
     const elbo = new Float64Array(n).fill(NaN);
     if (rows.length > 0) {
-      const model = new FlowVae(m.config);
-      const engine = await this.scoringEngine(model);
-      try {
-        const r = await this.scoreMatrix(engine, x, 'score', hooks);
-        rows.forEach((row, k) => {
-          logPx[row] = r.logPx[k];
-          elbo[row] = r.elbo[k];
-        });
-      } finally {
-        await engine.close();
-      }
+      const r = await this.scoreRows(data, rows, x, hooks);
+      rows.forEach((row, k) => {
+        logPx[row] = r.logPx[k];
+        elbo[row] = r.elbo[k];
+      });
     }
     const pValue = new Float64Array(n);
     const anomalous = new Uint8Array(n);
@@ -214,6 +210,32 @@ export class TraceAnomalyDetector implements Detector {
     }
     this.lastAnalysis = { ids, logPx, elbo, pValue, anomalous, unseen };
     return this.lastAnalysis;
+  }
+
+  /**
+   * log p(x) and the ELBO of the rows to score. A fitted (not loaded) detector remembers them per input object, L_z
+   * and seed in its trained state, so that experiment cells sharing that state (other alpha, calibration) and
+   * scoring the same test split do not score it again: the values would be the same bytes.
+   */
+  private async scoreRows(data: DetectorInput, rows: number[], x: StvMatrix, hooks?: FitHooks): Promise<{ logPx: Float64Array; elbo: Float64Array }> {
+    const o = this.options;
+    const memo = this.trained && this.fitted?.params === this.trained.params ? this.trained.scored : null;
+    const key = canonicalJson({ samples: o.samples, seed: o.seed });
+    // the input's matrix or trace list (the same objects for every cell on one data set; the wrapper is not)
+    const input: object = data.stv ?? data.traces ?? data;
+    const known = memo?.get(input)?.get(key);
+    if (known && known.rows.length === rows.length && known.rows.every((r, i) => r === rows[i])) return known;
+    const engine = await this.scoringEngine(new FlowVae(this.model.config));
+    try {
+      const r = await this.scoreMatrix(engine, x, 'score', hooks);
+      if (memo) {
+        if (!memo.has(input)) memo.set(input, new Map());
+        memo.get(input)!.set(key, { rows, logPx: r.logPx, elbo: r.elbo });
+      }
+      return r;
+    } finally {
+      await engine.close();
+    }
   }
 
   private scoringEngine(model: FlowVae): Promise<TrainEngine> {

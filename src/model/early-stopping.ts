@@ -3,12 +3,14 @@
  * weights of its best validation): the held-out traces' NLL is measured at the end of the first epoch after every
  * `validEverySteps` optimiser steps, and training stops once `patience` validations in a row brought no new best,
  * but never before `minSteps` steps, so that a small training set (a few steps an epoch) trains as long as a large
- * one; `maxEpochs` caps it. Counting in steps, not epochs, makes the rule independent of the training set's size.
+ * one; `maxSteps` (a compute budget) and `maxEpochs` cap it, whichever comes first. Counting in steps, not epochs,
+ * makes the rule independent of the training set's size.
  */
 export interface StoppingRule {
   validEverySteps: number;
   patience: number;
   minSteps: number;
+  maxSteps: number;
   maxEpochs: number;
 }
 
@@ -28,9 +30,14 @@ export class EarlyStopping {
 
   constructor(private readonly rule: StoppingRule) {}
 
-  /** Whether a validation is due at the end of `epoch`, after `steps` optimiser steps in all (always at the cap). */
+  /** Whether training ends at the end of `epoch` at the latest, after `steps` optimiser steps in all: a cap is reached. */
+  capped(steps: number, epoch: number): boolean {
+    return epoch >= this.rule.maxEpochs || steps >= this.rule.maxSteps;
+  }
+
+  /** Whether a validation is due at the end of `epoch`, after `steps` optimiser steps in all (always at a cap). */
   due(steps: number, epoch: number): boolean {
-    return steps - this.lastValidated >= this.rule.validEverySteps || epoch >= this.rule.maxEpochs;
+    return steps - this.lastValidated >= this.rule.validEverySteps || this.capped(steps, epoch);
   }
 
   /** Records the held-out NLL after `steps` steps (`epoch` epochs); a NaN NLL is never a new best. */

@@ -76,7 +76,9 @@ export async function train(
 
   const engine = await openEngine(model, flat, trainRows, o);
   const stepsPerEpoch = Math.floor(n / B);
-  const totalSamples = stepsPerEpoch * B * opts.maxEpochs;
+  // the most epochs the caps allow (early stopping may end sooner)
+  const maxEpochs = Math.min(opts.maxEpochs, Math.max(1, Math.ceil(opts.maxSteps / Math.max(1, stepsPerEpoch))));
+  const totalSamples = stepsPerEpoch * B * maxEpochs;
   const started = performance.now();
   const stopping = new EarlyStopping(opts);
   let bestParams: Float32Array | null = null;
@@ -123,10 +125,10 @@ export async function train(
         history.push([epoch, validNll]);
         const v = stopping.observe(steps, epoch, validNll);
         if (v.improved) bestParams = await engine.params();
-        stoppedEarly = v.stop && epoch < opts.maxEpochs;
+        stoppedEarly = v.stop && !stopping.capped(steps, epoch);
       }
       await emit(epoch * stepsPerEpoch * B, true);
-      if (stoppedEarly) break;
+      if (stoppedEarly || stopping.capped(steps, epoch)) break;
     }
     const epochs = Math.min(epoch, opts.maxEpochs);
     if (bestParams) await engine.setParams(bestParams);

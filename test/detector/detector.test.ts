@@ -104,6 +104,18 @@ describe('TraceAnomaly detector', () => {
     await fresh.fit({ stv: train });
     expect(adopted.model.kde.toJSON()).toEqual(fresh.model.kde.toJSON());
     expect(adopted.model.calibration).toMatchObject({ size: 50, resolves: true });
+    // the adopted detector scores the test split once: the second call reuses the values (no score phase), same bytes
+    const scorePhases: string[] = [];
+    const s1 = await adopted.score({ stv: test }, { progress: (e) => scorePhases.push(e.phase) });
+    const s2 = await heldout.score({ stv: test }, { progress: (e) => scorePhases.push(e.phase) });
+    expect(scorePhases.filter((p) => p === 'score').length).toBeGreaterThan(0);
+    const afterFirst = scorePhases.length;
+    expect(Array.from(s2)).toEqual(Array.from(s1));
+    expect(Array.from(await fresh.score({ stv: test }))).toEqual(Array.from(s1));
+    const again: string[] = [];
+    await adopted.score({ stv: test }, { progress: (e) => again.push(e.phase) });
+    expect(again).toEqual([]);
+    expect(afterFirst).toBeGreaterThan(0);
   });
 
   it('is the vanilla VAE with K = 0, under its own name', () => {

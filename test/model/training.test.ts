@@ -133,7 +133,7 @@ describe('data-parallel training', () => {
     // validation data from another manifold: fitting the training data makes it less likely
     const model = new FlowVae(config);
     const valid = data(200, 8, 42);
-    const { engine, report } = await train(model, data(1200, 7), valid, { ...DEFAULT_TRAIN, maxEpochs: 30, validEverySteps: 36, validSamples: 20, batchSize: 64, patience: 3, workers: 1 });
+    const { engine, report } = await train(model, data(1200, 7), valid, { ...DEFAULT_TRAIN, maxEpochs: 30, validEverySteps: 36, validSamples: 20, batchSize: 64, patience: 3, minSteps: 0, workers: 1 });
     const again = await engine.score(valid, 200, { samples: 20, seed: DEFAULT_TRAIN.seed });
     await engine.close();
     expect(report.stoppedEarly).toBe(true);
