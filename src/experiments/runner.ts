@@ -8,7 +8,7 @@ import { InputError } from '../util/errors.ts';
 import { Progress, formatDuration, formatMetrics } from '../util/progress.ts';
 import { canonicalJson, cellKey } from './cell-key.ts';
 import { CellStore } from './cell-store.ts';
-import { gridCombinations, methodRef, resolvePlan, variantLabel, type ExperimentDef, type ExperimentPlan } from './definition.ts';
+import { experimentNameProblem, gridCombinations, methodRef, resolvePlan, variantLabel, type ExperimentDef, type ExperimentPlan } from './definition.ts';
 import type { DatasetContext, DatasetEntry, MethodEntry, Registry } from './registry.ts';
 import { runCell, SharedFits } from './run-cell.ts';
 import { softwareVersions } from './versions.ts';
@@ -99,6 +99,13 @@ export function planCells(def: ExperimentDef, plan: ExperimentPlan, registry: Re
   return cells;
 }
 
+/** `<outDir>/<name>`: the folder of an experiment's cells and report; a name that could lead elsewhere is refused. */
+export function experimentDir(outDir: string, def: ExperimentDef): string {
+  const problem = experimentNameProblem(def.name);
+  if (problem) throw new InputError({}, `experiment ${problem}`);
+  return join(outDir, def.name);
+}
+
 /** A phase that ran this long gets a closing line of its own (epoch by epoch losses in a CI log); shorter ones do not. */
 const CLOSING_LINE_SEC = 5;
 
@@ -154,7 +161,7 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
   const quick = opts.quick ?? false;
   const plan = resolvePlan(def, { quick, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.datasets ? { datasets: opts.datasets } : {}) });
   const cells = planCells(def, plan, opts.registry, quick, opts.backend);
-  const dir = join(opts.outDir, def.name);
+  const dir = experimentDir(opts.outDir, def);
   const store = new CellStore(join(dir, 'cells'));
   const removed = await store.cleanPartial();
   if (removed > 0) log(`removed ${removed} partial cell file(s) of an interrupted run`);

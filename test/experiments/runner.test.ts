@@ -180,7 +180,10 @@ describe('experiment runner', () => {
   });
 
   it('fails before running anything on an unknown name or a method of the wrong kind', async () => {
-    const { opts } = setup();
+    const { opts, outDir } = setup();
+    // a definition built in code is checked as a file's is: its name is the report folder
+    await expect(runExperiment(experiment({ name: '../escape' }), opts)).rejects.toThrow(/experiment "name" must be letters.*found "\.\.\/escape"/);
+    expect(readdirSync(outDir)).toEqual([]);
     await expect(runExperiment(experiment({ methods: ['nope'] }), opts)).rejects.toThrow(/unknown method "nope"; registered: top-seed/);
     await expect(runExperiment(experiment({ datasets: ['nope'] }), opts)).rejects.toThrow(/unknown dataset "nope"/);
     await expect(runExperiment(experiment({ kind: 'localization' }), opts)).rejects.toThrow(/is a detection method/);
