@@ -2,6 +2,7 @@ import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CellResult } from '../contracts/experiment.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
+import { abandonedTemp, tempOwner } from '../util/temp-files.ts';
 
 const slug = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
 
@@ -33,7 +34,10 @@ export class CellStore {
     await writeFileAtomic(path, `${JSON.stringify(result, replaceNumbers, 1)}\n`);
   }
 
-  /** Removes temporary files a killed run left behind. */
+  /**
+   * Removes the temporary files that killed runs left behind, and only those: another run writing into the same
+   * folder (on this host or another) may be in the middle of a write (see src/util/temp-files.ts).
+   */
   async cleanPartial(): Promise<number> {
     let names: string[];
     try {
@@ -41,9 +45,16 @@ export class CellStore {
     } catch {
       return 0;
     }
-    const partial = names.filter((n) => /\.tmp-\d+$/.test(n));
-    await Promise.all(partial.map((n) => rm(join(this.dir, n), { force: true })));
-    return partial.length;
+    const now = Date.now();
+    const abandoned = await Promise.all(
+      names.map(async (n) => {
+        const owner = tempOwner(n);
+        return owner !== null && (await abandonedTemp(join(this.dir, n), owner, now)) ? n : null;
+      }),
+    );
+    const gone = abandoned.filter((n) => n !== null);
+    await Promise.all(gone.map((n) => rm(join(this.dir, n), { force: true })));
+    return gone.length;
   }
 }
 

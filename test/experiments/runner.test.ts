@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { HOST, tempPath } from '../../src/util/temp-files.ts';
 import type { Detector } from '../../src/contracts/detector.ts';
 import { Registry } from '../../src/experiments/registry.ts';
 import { runExperiment, type RunOptions } from '../../src/experiments/runner.ts';
@@ -77,7 +79,7 @@ describe('experiment runner', () => {
     const cells = join(outDir, 'exp', 'cells');
     expect(readdirSync(cells)).toHaveLength(1);
     // a temporary file a killed process left behind is cleaned up
-    writeFileSync(join(cells, 'top-seed--tiny--s3--0123456789abcdef.json.tmp-99999'), '{"trunc');
+    writeFileSync(tempPath(join(cells, 'top-seed--tiny--s3--0123456789abcdef.json'), HOST, spawnSync(process.execPath, ['-e', '0']).pid), '{"trunc');
     const fixed = setup(new Registry().addDataset(tinyEntry()).addMethod(topSeedMethod()));
     const rerun = await runExperiment(experiment(), { ...fixed.opts, outDir });
     expect(rerun.counts).toMatchObject({ reused: 1, computed: 2, failed: 0 });
