@@ -21,7 +21,7 @@ describe('experiment runner', () => {
   it('runs every cell, writes one JSON result per cell, and computes the metrics by hand-checked values', async () => {
     const { outDir, opts } = setup();
     const run = await runExperiment(experiment(), opts);
-    expect(run.counts).toEqual({ total: 3, reused: 0, computed: 3, failed: 0, notApplicable: 0 });
+    expect(run.counts).toEqual({ total: 3, reused: 0, computed: 3, failed: 0, notApplicable: 0, missing: 0 });
     const files = readdirSync(join(outDir, 'exp', 'cells'));
     expect(files).toHaveLength(3);
     const byseed = run.cells.map((c) => c.result!);
