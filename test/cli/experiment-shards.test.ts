@@ -1,34 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
-import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main.ts';
+import { cliInProcess as run, startCli as start } from '../helpers/cli.ts';
 import { reportDifferences } from '../../src/reports/compare-reports.ts';
 import { tempDir } from '../helpers/files.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/traceanomaly.mjs', import.meta.url));
-
-/** Runs the CLI in this process (faster than a child) and returns its exit code and stderr. */
-async function run(...args: string[]): Promise<{ code: number; stderr: string }> {
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  const out = vi.spyOn(console, 'log').mockImplementation(() => {});
-  try {
-    const code = await main(args);
-    return { code, stderr: err.mock.calls.map((c) => String(c[0])).join('') };
-  } finally {
-    err.mockRestore();
-    out.mockRestore();
-  }
-}
-
-/** Starts the CLI as a child process; resolves with its exit code and stderr. */
-function start(...args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
-}
 
 describe('traceanomaly experiment --shard / --report-only', () => {
   it('shards run one after another and merged with --report-only give the report of one run', async () => {
