@@ -38,6 +38,9 @@ JOBS=()
 stop() {
   local code=$?
   if [ "${#JOBS[@]}" -gt 0 ] && [ -n "${SLURM_CONF:-}" ]; then scancel "${JOBS[@]}" 2>/dev/null; fi
+  # a job step's slurmstepd outlives the job in the queue by a moment: wait until it has removed its socket from
+  # this cluster's spool folder, so that stopping slurmd leaves no step behind
+  for _ in $(seq 150); do compgen -G "$WORK/spool/${NODE:-none}_*" >/dev/null || break; sleep 0.2; done
   # slurmd, then slurmctld, then munged: each by the pid this script started it with
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
     pid=${PIDS[i]}
@@ -46,8 +49,12 @@ stop() {
     if kill -0 "$pid" 2>/dev/null; then say "pid $pid did not stop in 10 s: SIGKILL"; kill -9 "$pid" 2>/dev/null; fi
     wait "$pid" 2>/dev/null
   done
+  # and every process the daemons started (slurmstepd, which exits a moment after its job), known by the variable
+  # only the daemons' environment holds
+  for _ in $(seq 150); do [ -z "$(ours)" ] && break; sleep 0.2; done
   left=0
   for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && left=1; done
+  for pid in $(ours); do say "still running after 30 s: $(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) (pid $pid): SIGKILL"; kill -9 "$pid" 2>/dev/null; left=1; done
   [ "$left" -eq 0 ] && [ "${#PIDS[@]}" -gt 0 ] && say "stopped the daemons (pids ${PIDS[*]})"
   if [ "$code" -ne 0 ]; then
     for f in "$WORK"/*.log "$WORK"/cluster/"$EXPERIMENT"/slurm/logs/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -15 "$f"; }; done
@@ -60,11 +67,18 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT TERM
 
+# the pids of the processes of this script's daemons (their environment holds TA_SLURM_DAEMON=$WORK)
+ours() {
+  local e p
+  for e in /proc/[0-9]*/environ; do
+    grep -qz "^TA_SLURM_DAEMON=$WORK\$" "$e" 2>/dev/null && { p=${e#/proc/}; echo "${p%/environ}"; }
+  done
+}
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # --- munged ---------------------------------------------------------------------------------------------------
 mkdir -p "$WORK/munge" && chown munge:munge "$WORK/munge" && chmod 755 "$WORK/munge"
-setpriv --reuid=munge --regid=munge --init-groups munged --foreground --socket="$WORK/munge/socket" --pid-file="$WORK/munge/munged.pid" \
+TA_SLURM_DAEMON=$WORK setpriv --reuid=munge --regid=munge --init-groups munged --foreground --socket="$WORK/munge/socket" --pid-file="$WORK/munge/munged.pid" \
   --log-file="$WORK/munge/munged.log" --seed-file="$WORK/munge/seed" --key-file="$KEY" >"$WORK/munged.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do [ -S "$WORK/munge/socket" ] && break; sleep 0.2; done
@@ -104,9 +118,9 @@ MinJobAge=600
 NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=test Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 EOF
-slurmctld -D -i -f "$SLURM_CONF" >"$WORK/slurmctld.out" 2>&1 &
+TA_SLURM_DAEMON=$WORK slurmctld -D -i -f "$SLURM_CONF" >"$WORK/slurmctld.out" 2>&1 &
 PIDS+=($!)
-slurmd -D -f "$SLURM_CONF" -N "$NODE" >"$WORK/slurmd.out" 2>&1 &
+TA_SLURM_DAEMON=$WORK slurmd -D -f "$SLURM_CONF" -N "$NODE" >"$WORK/slurmd.out" 2>&1 &
 PIDS+=($!)
 state=
 for _ in $(seq 120); do
@@ -121,25 +135,44 @@ say "cluster up: munged, slurmctld, slurmd (pids ${PIDS[*]}), node $NODE idle wi
 say "unsharded: traceanomaly experiment $EXPERIMENT ${ARGS[*]}"
 nice -n 10 node bin/traceanomaly.mjs experiment "$EXPERIMENT" "${ARGS[@]}" --out "$WORK/one" >"$WORK/one.log" 2>&1 || fail "the unsharded run failed (log: $WORK/one.log)"
 say "submitting: traceanomaly experiment $EXPERIMENT ${ARGS[*]} --slurm --shards 3 --cpus 1 --submit"
-ids=$(nice -n 10 node bin/traceanomaly.mjs experiment "$EXPERIMENT" "${ARGS[@]}" --out "$WORK/cluster" --slurm --shards 3 --cpus 1 --submit 2>"$WORK/submit.log") || { cat "$WORK/submit.log"; fail "--slurm --submit failed"; }
-ARRAY=$(awk '/^array job/ {print $3}' <<<"$ids")
-MERGE=$(awk '/^merge job/ {print $3}' <<<"$ids")
-[ -n "$ARRAY" ] && [ -n "$MERGE" ] || fail "no job ids in: $ids"
-JOBS=("$ARRAY" "$MERGE")
-say "array job $ARRAY, merge job $MERGE"
-for _ in $(seq 600); do
-  [ -z "$(squeue -h -j "$ARRAY,$MERGE" -o %i 2>/dev/null)" ] && break
-  sleep 1
-done
-[ -z "$(squeue -h -j "$ARRAY,$MERGE" -o %i)" ] || fail "jobs still queued or running after 10 min"
-JOBS=()
-tasks=$(scontrol -o show job "$ARRAY" | grep -o 'JobState=[A-Z]*' | sort | uniq -c | tr -s ' ')
-merge=$(scontrol -o show job "$MERGE" | grep -o 'JobState=[A-Z]* .*ExitCode=[0-9:]*' | awk '{print $1, $NF}')
-say "array tasks:${tasks}; merge: $merge"
-[ "$(scontrol -o show job "$ARRAY" | grep -c 'JobState=COMPLETED')" -eq 3 ] || fail "not every array task completed"
-[ "$merge" = "JobState=COMPLETED ExitCode=0:0" ] || fail "the merge job did not complete"
+submit() { # submits the array and the merge; sets ARRAY and MERGE
+  ids=$(nice -n 10 node bin/traceanomaly.mjs experiment "$EXPERIMENT" "${ARGS[@]}" --out "$WORK/cluster" --slurm --shards 3 --cpus 1 --submit 2>"$WORK/submit.log") || { cat "$WORK/submit.log"; fail "--slurm --submit failed"; }
+  ARRAY=$(awk '/^array job/ {print $3}' <<<"$ids")
+  MERGE=$(awk '/^merge job/ {print $3}' <<<"$ids")
+  [ -n "$ARRAY" ] && [ -n "$MERGE" ] || fail "no job ids in: $ids"
+  say "array job $ARRAY, merge job $MERGE"
+}
+finish() { # waits for jobs $1 (a list) to leave the queue
+  JOBS=(${1//,/ })
+  for _ in $(seq 600); do
+    [ -z "$(squeue -h -j "$1" -o %i 2>/dev/null)" ] && break
+    sleep 1
+  done
+  [ -z "$(squeue -h -j "$1" -o %i)" ] || fail "jobs $1 still queued or running after 10 min"
+  JOBS=()
+}
+completed() { # checks that the array's N tasks and the merge completed
+  tasks=$(scontrol -o show job "$ARRAY" | grep -o 'JobState=[A-Z]*' | sort | uniq -c | tr -s ' ')
+  merge=$(scontrol -o show job "$MERGE" | grep -o 'JobState=[A-Z]* .*ExitCode=[0-9:]*' | awk '{print $1, $NF}')
+  say "array tasks:${tasks}; merge: $merge"
+  [ "$(scontrol -o show job "$ARRAY" | grep -c 'JobState=COMPLETED')" -eq "$1" ] || fail "not every array task completed"
+  [ "$merge" = "JobState=COMPLETED ExitCode=0:0" ] || fail "the merge job did not complete"
+}
 LOGS="$WORK/cluster/$EXPERIMENT/slurm/logs"
+submit
+finish "$ARRAY,$MERGE"
+completed 3
 for i in 1 2 3; do grep -q "shard $i/3: " "$LOGS"/shard-"$i"-job-"$ARRAY".log || fail "shard $i's log does not say it ran shard $i/3"; done
 grep -q ' 0 missing' "$LOGS"/merge-job-"$MERGE".log || fail "the merge's log does not say 0 missing"
 npx tsx test/cluster/compare-reports.ts "$WORK/one/$EXPERIMENT" "$WORK/cluster/$EXPERIMENT" || fail "the merged report differs from the unsharded one"
+
+# --- resuming: a resubmitted array reuses every finished cell; one task resubmitted alone runs its own shard -----
+submit
+finish "$ARRAY,$MERGE"
+completed 3
+for i in 1 2 3; do grep -Eq "shard $i/3: [0-9]+ cells, [0-9]+ reused, 0 computed, 0 failed" "$LOGS"/shard-"$i"-job-"$ARRAY".log || fail "resubmitted shard $i computed cells again"; done
+ONE=$(sbatch --parsable --array=2 "$WORK/cluster/$EXPERIMENT/slurm/array.sbatch") || fail "sbatch --array=2 failed"
+finish "$ONE"
+grep -Eq "shard 2/3: [0-9]+ cells, [0-9]+ reused, 0 computed" "$LOGS"/shard-2-job-"$ONE".log || fail "task 2 resubmitted alone did not run shard 2/3"
+say "resubmitted: the array reused every cell; task 2 alone ran shard 2/3"
 exit 0
