@@ -98,7 +98,9 @@ export function spansToTrace(traceId: string, spans: Span[], where: InputLocatio
     calls.push(call);
   }
   if (tail < n) {
-    const stuck = spans.find((_, i) => !queue.subarray(0, tail).includes(i))!;
+    const reached = new Uint8Array(n);
+    for (let k = 0; k < tail; k++) reached[queue[k]] = 1;
+    const stuck = spans[reached.indexOf(0)];
     throw new TraceIssue(loc, 'cycle', `span ${stuck.spanId} is part of a parent cycle`);
   }
   if (calls.length === 0) throw new TraceIssue(loc, 'no-calls', 'trace has no server-side span');

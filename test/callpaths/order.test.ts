@@ -174,3 +174,30 @@ describe('message order: cost', () => {
     }
   });
 });
+
+describe('call path list order', () => {
+  it('numbers the dimensions in the order of their steps, as a sort of whole paths does (random traces)', () => {
+    let seed = 3;
+    const rnd = (k: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % k);
+    const traces: Trace[] = Array.from({ length: 40 }, (_, t) => {
+      const n = 1 + rnd(12);
+      const calls: Call[] = [call('start', 'a', undefined, 0, 1000)];
+      for (let i = 1; i < n; i++) {
+        const parent = rnd(i);
+        calls.push(call(calls[parent].callee, ['a', 'b', 'c', 'a-b', 'B'][rnd(5)], 10 * i, 10 * i + 1, 10 * i + 5, parent));
+      }
+      return { id: `t${t}`, calls };
+    });
+    for (const definition of ['prefix', 'ancestors'] as const) {
+      const list = CallPathList.fromTraces(traces, { definition });
+      const paths = list.dimensions.map((d) => d.path);
+      const sorted = [...paths].sort((x, y) => {
+        for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+        return x.length - y.length;
+      });
+      expect(paths).toEqual(sorted);
+      expect(new Set(list.dimensionIds).size).toBe(list.width);
+      expect(list.width).toBeGreaterThan(20);
+    }
+  });
+});
