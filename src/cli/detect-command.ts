@@ -10,11 +10,11 @@ import { OutputSet } from '../util/atomic-write.ts';
 import { InputError } from '../util/errors.ts';
 import { Progress } from '../util/progress.ts';
 import { parseCommand, requireString } from './args.ts';
-import { readJsonFile } from './load-input.ts';
+import { MAX_SPANS_HELP, readJsonFile } from './load-input.ts';
 import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
 import { runOptions, selectBackend } from './train-command.ts';
 
-export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--format F] [--columns MAP.json] [--strict]
+export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--format F] [--columns MAP.json] [--strict] [--max-spans-per-trace N]
                     [--whitelist W.json] [--samples L_z] [--alpha A] [--seed N]
                     [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N] --out SCORES.csv
   Scores traces with a model from \`traceanomaly train\` (the same kind of input it was trained on) and writes
@@ -30,7 +30,8 @@ export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--
   and, when some trace has one, SCORES.unseen.csv: trace_id,call_path_id (dim:<index> for unnamed dimensions).
   L_z, alpha, seed and workers default to the model's. The backend does not: --backend defaults to auto, as
   for train (CUDA, native, wasm, cpu: the first that loads), so a model trained on a GPU machine scores on one
-  without; scores from two backends differ by float rounding, so compare score files made on one backend.`;
+  without; scores from two backends differ by float rounding, so compare score files made on one backend.
+  ${MAX_SPANS_HELP}`;
 
 export async function detectCommand(args: string[]): Promise<number> {
   const { values: o } = parseCommand(args, { ...INPUT_OPTIONS, ...RUN_OPTIONS, model: { type: 'string' }, whitelist: { type: 'string' }, out: { type: 'string' } });

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Trace } from '../trace/trace.ts';
 import { IssueLog, InputError } from '../util/errors.ts';
 import { detectFormat, parseFormat } from '../readers/detect-format.ts';
-import { STV_FORMATS, type InputFormat, type StvFormat, type TraceFormat } from '../readers/options.ts';
+import { DEFAULT_MAX_SPANS_PER_TRACE, STV_FORMATS, type InputFormat, type StvFormat, type TraceFormat } from '../readers/options.ts';
+import { intArg } from './number-args.ts';
 import { loadTraces } from '../readers/read-traces.ts';
 import { validateColumnMapping, type ColumnMapping } from '../readers/spans-csv.ts';
 import { readStvCsv, readStvText } from '../readers/stv-files.ts';
@@ -36,14 +37,32 @@ export function readStvFile(file: string, format: StvFormat): Promise<StvMatrix>
   return format === 'stv-text' ? readStvText(file) : readStvCsv(file);
 }
 
+/** The options of every command that reads traces: `--strict`, `--max-spans-per-trace N`. */
+export const TRACE_READ_OPTIONS = {
+  strict: { type: 'boolean' },
+  'max-spans-per-trace': { type: 'string' },
+} as const;
+
+export const MAX_SPANS_HELP = `--strict fails on the first damaged trace instead of skipping it; --max-spans-per-trace skips traces with
+  more spans (message logs: calls) than N, default ${DEFAULT_MAX_SPANS_PER_TRACE} (prefix call paths grow with the square of a trace's calls).`;
+
+/** `--strict` and `--max-spans-per-trace` as reader options. */
+export function traceReadOptions(o: { strict?: boolean; 'max-spans-per-trace'?: string }): { strict: boolean; maxSpansPerTrace: number } {
+  return { strict: Boolean(o.strict), maxSpansPerTrace: intArg(o['max-spans-per-trace'], 'max-spans-per-trace', DEFAULT_MAX_SPANS_PER_TRACE) };
+}
+
 /** Loads raw traces, reporting skipped ones on stderr. */
 export async function loadTraceFile(
   file: string,
   format: TraceFormat,
-  opts: { columns?: ColumnMapping; strict?: boolean; log?: (line: string) => void },
+  opts: { columns?: ColumnMapping; strict?: boolean; maxSpansPerTrace?: number; log?: (line: string) => void },
 ): Promise<Trace[]> {
   const issues = new IssueLog(opts.strict ?? false);
-  const traces = await loadTraces(file, format, { issues, ...(opts.columns ? { columns: opts.columns } : {}) });
+  const traces = await loadTraces(file, format, {
+    issues,
+    ...(opts.columns ? { columns: opts.columns } : {}),
+    ...(opts.maxSpansPerTrace !== undefined ? { maxSpansPerTrace: opts.maxSpansPerTrace } : {}),
+  });
   if (issues.total > 0) {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
     const counts = Object.entries(issues.summary()).map(([k, v]) => `${v} ${k}`).join(', ');

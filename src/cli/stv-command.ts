@@ -10,17 +10,18 @@ import { csvField } from '../readers/lines.ts';
 import { labelsCsvLines } from '../writers/labels-csv.ts';
 import { InputError } from '../util/errors.ts';
 import { oneOf, parseCommand, requireString } from './args.ts';
-import { isStvFormat, loadColumnMapping, loadTraceFile, readJsonFile, resolveFormat } from './load-input.ts';
+import { MAX_SPANS_HELP, isStvFormat, loadColumnMapping, loadTraceFile, readJsonFile, resolveFormat, TRACE_READ_OPTIONS, traceReadOptions } from './load-input.ts';
 
 export const STV_USAGE = `traceanomaly stv --in FILE [--format F] [--columns MAP.json] [--callpaths LIST.json]
                  [--definition prefix|ancestors] [--edge service|endpoint] [--whitelist W.json]
-                 [--labels LABELS.csv] [--strict] --out DIR
+                 [--labels LABELS.csv] [--strict] [--max-spans-per-trace N] --out DIR
   Extracts call paths (paper sec. II-B) and writes service trace vectors (sec. II-C):
   DIR/callpaths.json  the ordered dimensions (id, service, path)
   DIR/stv.csv         trace_id, then one column per dimension; response times in ms, -1 = absent
   DIR/unseen.csv      trace_id,call_path_id for paths not in --callpaths (only with --callpaths)
   DIR/labels.csv      the --labels rows of these traces, in stv.csv order (only with --labels)
-  Without --callpaths the call path list is built from the input itself.`;
+  Without --callpaths the call path list is built from the input itself.
+  ${MAX_SPANS_HELP}`;
 
 /** One STV value as text: whole milliseconds stay integers, fractions keep microsecond precision. */
 export function formatValue(v: number): string {
@@ -57,7 +58,7 @@ export async function stvCommand(args: string[]): Promise<number> {
     edge: { type: 'string' },
     whitelist: { type: 'string' },
     labels: { type: 'string' },
-    strict: { type: 'boolean' },
+    ...TRACE_READ_OPTIONS,
     out: { type: 'string' },
   });
   if (o.help) {
@@ -82,7 +83,7 @@ export async function stvCommand(args: string[]): Promise<number> {
   }
   const whitelist = o.whitelist !== undefined ? Whitelist.fromJSON(await readJsonFile(o.whitelist), o.whitelist) : undefined;
   const labels = o.labels !== undefined ? await readLabels(o.labels) : undefined;
-  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), strict: Boolean(o.strict) });
+  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), ...traceReadOptions(o) });
   list ??= CallPathList.fromTraces(traces, {
     definition: oneOf<PathDefinition>(o.definition, 'definition', ['prefix', 'ancestors'], 'prefix'),
     edgeLabel: oneOf<EdgeLabel>(o.edge, 'edge', ['service', 'endpoint'], 'service'),

@@ -11,12 +11,13 @@ import { FLOW_KINDS } from '../model/flows/build.ts';
 import { fitProgress } from './fit-progress.ts';
 import { oneOf, parseCommand, requireString, UsageError } from './args.ts';
 import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
+import { MAX_SPANS_HELP } from './load-input.ts';
 import { intArg, numberArg } from './number-args.ts';
 import { callPathListLines } from './stv-command.ts';
 
 const D = DEFAULT_OPTIONS;
 
-export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns MAP.json] [--strict] --out MODEL_DIR
+export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns MAP.json] [--strict] [--max-spans-per-trace N] --out MODEL_DIR
                    [--definition prefix|ancestors] [--edge service|endpoint]
                    [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N]
                    [--flow rnvp|planar] [--flow-length K] [--z-dim N] [--max-epochs N] [--batch-size N]
@@ -26,7 +27,8 @@ export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns
   Writes MODEL_DIR/model.json, weights.bin, hstv.json (for root causes) and, for raw traces, callpaths.json.
   Defaults: seed ${D.seed}, flow ${D.flow}, K ${D.flowLength}, z ${D.zDim}, max epochs ${D.maxEpochs}, batch ${D.batchSize},
   validation every ${D.validEvery} epochs (L_z ${D.validSamples}), patience ${D.patience}, L_z ${D.samples}, alpha ${D.alpha},
-  ${D.workers} worker threads on wasm; K 0 is the vanilla VAE.`;
+  ${D.workers} worker threads on wasm; K 0 is the vanilla VAE.
+  ${MAX_SPANS_HELP}`;
 
 /** Detector options from the shared flags (train and detect). */
 export function runOptions(o: Record<string, unknown>, base: TraceAnomalyOptions): Partial<TraceAnomalyOptions> {

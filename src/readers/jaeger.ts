@@ -5,7 +5,7 @@ import { spansToTrace } from '../trace/spans-to-calls.ts';
 import { InputError, TraceIssue } from '../util/errors.ts';
 import { readBytes } from './input.ts';
 import { streamJsonArrayElements } from './json-stream.ts';
-import { issueLog, type ReadOptions } from './options.ts';
+import { issueLog, maxSpans, tooManySpans, type ReadOptions } from './options.ts';
 import { asNumber, asObject, asString } from './json-fields.ts';
 
 interface JaegerTag {
@@ -46,6 +46,7 @@ const tagValue = (tags: unknown, key: string): unknown =>
  */
 export async function* readJaeger(file: string, opts: ReadOptions = {}): AsyncGenerator<Trace> {
   const issues = issueLog(opts);
+  const cap = maxSpans(opts);
   for await (const { value, line } of streamJsonArrayElements(readBytes(file), 'data', file)) {
     const where = { file, line };
     const t = asObject(value, where, 'trace');
@@ -53,8 +54,12 @@ export async function* readJaeger(file: string, opts: ReadOptions = {}): AsyncGe
     const processes = (t.processes ?? {}) as Record<string, { serviceName?: string; tags?: unknown }>;
     const rawSpans = t.spans;
     if (!Array.isArray(rawSpans)) throw new InputError({ ...where, traceId }, 'trace has no "spans" array');
-    const spans: Span[] = [];
     const loc = { ...where, traceId };
+    if (rawSpans.length > cap) {
+      issues.report(tooManySpans(loc, rawSpans.length, cap));
+      continue;
+    }
+    const spans: Span[] = [];
     for (const raw of rawSpans) {
       const s = asObject(raw, loc, 'span');
       const spanId = asString(s.spanID, loc, 'spanID');

@@ -3,7 +3,7 @@ import { inferParents } from '../trace/infer-parents.ts';
 import { InputError, TraceIssue } from '../util/errors.ts';
 import { readBytes } from './input.ts';
 import { readLines, splitCsv } from './lines.ts';
-import { issueLog, type ReadOptions } from './options.ts';
+import { issueLog, maxSpans, tooManySpans, type ReadOptions } from './options.ts';
 
 export const MESSAGES_HEADER = ['trace_id', 'kind', 'from', 'to', 'sent_ms', 'received_ms'];
 
@@ -138,7 +138,9 @@ export function pairMessages(traceId: string, msgs: Message[], file: string): Tr
  */
 export async function* readMessagesCsv(file: string, opts: ReadOptions = {}): AsyncGenerator<Trace> {
   const issues = issueLog(opts);
-  const traces = new Map<string, Message[]>();
+  const cap = maxSpans(opts);
+  // a trace past the cap keeps only its count of calls (and the line it starts on) from then on
+  const traces = new Map<string, { msgs: Message[]; calls: number; line: number }>();
   let sawRow = false;
   for await (const [text, line] of readLines(readBytes(file))) {
     if (text.trim() === '') continue;
@@ -162,15 +164,18 @@ export async function* readMessagesCsv(file: string, opts: ReadOptions = {}): As
     if (sent !== undefined) m.sent = sent;
     if (received !== undefined) m.received = received;
     if (kind === 'response' && sent === undefined) throw new InputError({ file, line }, 'a response message needs its sent_ms (the callee-side response time depends on it)');
-    let list = traces.get(traceId);
-    if (list === undefined) traces.set(traceId, (list = []));
-    list.push(m);
+    let t = traces.get(traceId);
+    if (t === undefined) traces.set(traceId, (t = { msgs: [], calls: 0, line }));
+    if (kind === 'call') t.calls++;
+    if (t.calls <= cap) t.msgs.push(m);
+    else if (t.msgs.length > 0) t.msgs = [];
   }
   if (!sawRow) throw new InputError({ file }, 'no rows');
-  for (const [traceId, msgs] of traces) {
+  for (const [traceId, t] of traces) {
     traces.delete(traceId);
     try {
-      yield pairMessages(traceId, msgs, file);
+      if (t.calls > cap) throw tooManySpans({ file, line: t.line, traceId }, t.calls, cap, 'calls');
+      yield pairMessages(traceId, t.msgs, file);
     } catch (e) {
       if (e instanceof TraceIssue) issues.report(e);
       else throw e;

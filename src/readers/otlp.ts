@@ -3,7 +3,7 @@ import type { Span } from '../trace/span.ts';
 import { parseSpanKind } from '../trace/span.ts';
 import { readBytes } from './input.ts';
 import { streamJsonArrayElements } from './json-stream.ts';
-import { issueLog, type ReadOptions } from './options.ts';
+import { issueLog, maxSpans, type ReadOptions } from './options.ts';
 import { asObject, asString, nanosToMillis } from './json-fields.ts';
 import { SpanGroups } from './span-groups.ts';
 import { InputError } from '../util/errors.ts';
@@ -34,7 +34,7 @@ function otlpStatus(s: Record<string, unknown>): string | undefined {
  * (the collector's file exporter). Times in nanoseconds (decimal strings). Service from `service.name`.
  */
 export async function* readOtlp(file: string, opts: ReadOptions = {}): AsyncGenerator<Trace> {
-  const groups = new SpanGroups(file);
+  const groups = new SpanGroups(file, maxSpans(opts));
   for await (const { value, line } of streamJsonArrayElements(readBytes(file), 'resourceSpans', file)) {
     const where = { file, line };
     const rs = asObject(value, where, 'resourceSpans element');

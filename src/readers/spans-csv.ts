@@ -4,7 +4,7 @@ import { parseSpanKind } from '../trace/span.ts';
 import { InputError } from '../util/errors.ts';
 import { readBytes } from './input.ts';
 import { readLines, splitCsv } from './lines.ts';
-import { issueLog, type ReadOptions } from './options.ts';
+import { issueLog, maxSpans, type ReadOptions } from './options.ts';
 import { SpanGroups } from './span-groups.ts';
 import { decimalNanosToMillis } from './json-fields.ts';
 
@@ -106,7 +106,7 @@ export async function* readSpansCsv(file: string, opts: ReadOptions = {}): Async
   const durToMs = UNIT_TO_MS[m.durationUnit ?? m.timeUnit ?? 'ms'];
   const serviceOf = instanceToService(m);
   const compositeParent = Array.isArray(m.parentId);
-  const groups = new SpanGroups(file);
+  const groups = new SpanGroups(file, maxSpans(opts));
   let get: Record<string, ((cells: string[]) => string) | undefined> | null = null;
   let width = -1;
   for await (const [text, line] of readLines(readBytes(file))) {

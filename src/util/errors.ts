@@ -38,7 +38,8 @@ export type TraceIssueKind =
   | 'negative-duration'
   | 'duplicate-span-id'
   | 'unmatched-message'
-  | 'no-calls';
+  | 'no-calls'
+  | 'too-many-spans';
 
 /** A problem that makes one trace unusable. */
 export class TraceIssue extends InputError {

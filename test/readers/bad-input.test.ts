@@ -5,6 +5,9 @@ import { loadTraces } from '../../src/readers/read-traces.ts';
 import { IssueLog, InputError, TraceIssue } from '../../src/util/errors.ts';
 import { tempDir, tempFile } from '../helpers/files.ts';
 import { cli } from '../helpers/cli.ts';
+import { writeHugeTrace } from '../../bench/huge-traces.ts';
+import { DEFAULT_MAX_SPANS_PER_TRACE } from '../../src/readers/options.ts';
+import type { ColumnMapping } from '../../src/readers/spans-csv.ts';
 
 /** A Jaeger document of traces given as [id, parent, service, kind, start ms, duration ms] rows. */
 function jaeger(traces: Record<string, [string, string | null, string, string, number, number][]>): string {
@@ -106,5 +109,40 @@ describe('the CLI on bad input', () => {
     expect(s.code).toBe(1);
     expect(s.stderr).toMatch(/trace bad: span 4 has parent 9/);
     expect(existsSync(strictOut)).toBe(false);
+  });
+});
+
+describe('--max-spans-per-trace: a trace with more spans is skipped with a counted warning naming it', () => {
+  const formats = ['jaeger', 'zipkin', 'otlp', 'spans-csv', 'messages-csv'] as const;
+  const cases = formats.flatMap((f) => (['chain', 'flat'] as const).map((s) => [f, s] as const));
+
+  it.each(cases)('%s, %s trace', async (format, shape) => {
+    const file = join(tempDir(), format.endsWith('csv') ? 'huge.csv' : 'huge.json');
+    const columns = (await writeHugeTrace(file, format, shape, 11)) as ColumnMapping | undefined;
+    const opts = columns ? { columns } : {};
+    const issues = new IssueLog();
+    const kept = await loadTraces(file, format, { ...opts, issues, maxSpansPerTrace: 10 });
+    expect(kept.map((t) => t.id)).toEqual(['ok']);
+    expect(issues.summary()).toEqual({ 'too-many-spans': 1 });
+    const what = format === 'messages-csv' ? 'calls' : 'spans';
+    expect(issues.examples[0].message).toMatch(new RegExp(`huge\\.(csv|json):\\d+, trace huge: 11 ${what}, more than --max-spans-per-trace 10$`));
+    // at the cap the trace is read whole: every span below the root is a call
+    const all = await loadTraces(file, format, { ...opts, maxSpansPerTrace: 11 });
+    expect(all.map((t) => [t.id, t.calls.length])).toEqual([['huge', 11], ['ok', 3]]);
+    await expect(loadTraces(file, format, { ...opts, issues: new IssueLog(true), maxSpansPerTrace: 10 })).rejects.toThrow(/trace huge: 11/);
+  });
+
+  it('defaults to 5,000 spans; the CLI warns, names the trace and takes the option', async () => {
+    const file = join(tempDir(), 'huge.json');
+    await writeHugeTrace(file, 'zipkin', 'flat', DEFAULT_MAX_SPANS_PER_TRACE + 1);
+    const issues = new IssueLog();
+    expect((await loadTraces(file, 'zipkin', { issues })).map((t) => t.id)).toEqual(['ok']);
+    const out = join(tempDir(), 'out');
+    const r = cli('stv', '--in', file, '--out', out, '--max-spans-per-trace', '3');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: skipped 1 trace\(s\) of .*huge\.json: 1 too-many-spans\n {2}.*huge\.json:2, trace huge: 5001 spans, more than --max-spans-per-trace 3\n/);
+    expect(readFileSync(join(out, 'stv.csv'), 'utf8').trim().split('\n').map((l) => l.split(',')[0])).toEqual(['trace_id', 'ok']);
+    const bad = cli('stv', '--in', file, '--out', out, '--max-spans-per-trace', '0');
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, 'traceanomaly stv: --max-spans-per-trace must be an integer >= 1']);
   });
 });
