@@ -42,6 +42,8 @@ export async function detectCommand(args: string[]): Promise<number> {
   const file = requireString(o.in, 'in');
   const modelDir = requireString(o.model, 'model');
   const outFile = requireString(o.out, 'out');
+  // the output is checked before any work (and cleared of a killed run's partial files)
+  const out = await OutputSet.open([outFile, unseenFile(outFile)]);
   const { model, options, hstv } = await loadModel(modelDir);
   const opts = { ...options, ...runOptions(o, { ...options, backend: 'auto' }) };
   const backend = await selectBackend(opts.backend);
@@ -66,7 +68,6 @@ export async function detectCommand(args: string[]): Promise<number> {
     (await localizeAnomalies(localizer, input, rows)).forEach((c, k) => causes.set(rows[k], c));
   } else process.stderr.write('this model folder has no hstv.json (trained by an older version): no root causes\n');
 
-  const out = new OutputSet();
   try {
     await out.text(outFile, (function* () {
       yield 'trace_id,log_px,p_value,anomalous,unseen,root_cause_service,root_cause_path';

@@ -23,6 +23,9 @@ export const STV_USAGE = `traceanomaly stv --in FILE [--format F] [--columns MAP
   Without --callpaths the call path list is built from the input itself.
   ${MAX_SPANS_HELP}`;
 
+/** The files `stv` writes in its folder (some only with --callpaths or --labels): an earlier run's are replaced or removed. */
+export const STV_OUTPUTS = ['callpaths.json', 'stv.csv', 'unseen.csv', 'labels.csv'];
+
 /** One STV value as text: whole milliseconds stay integers, fractions keep microsecond precision. */
 export function formatValue(v: number): string {
   if (v === ABSENT) return '-1';
@@ -67,6 +70,11 @@ export async function stvCommand(args: string[]): Promise<number> {
   }
   const file = requireString(o.in, 'in');
   const outDir = requireString(o.out, 'out');
+  const definition = oneOf<PathDefinition>(o.definition, 'definition', ['prefix', 'ancestors'], 'prefix');
+  const edgeLabel = oneOf<EdgeLabel>(o.edge, 'edge', ['service', 'endpoint'], 'service');
+  const readOptions = traceReadOptions(o);
+  // the output folder is checked before any work (and cleared of a killed run's partial files)
+  const out = await OutputSet.open(STV_OUTPUTS.map((f) => join(outDir, f)));
   const columns = await loadColumnMapping(o.columns);
   const format = await resolveFormat(file, o.format, columns);
   if (isStvFormat(format)) throw new InputError({ file }, `${format} holds vectors, not traces: call paths cannot be extracted from it`);
@@ -83,14 +91,10 @@ export async function stvCommand(args: string[]): Promise<number> {
   }
   const whitelist = o.whitelist !== undefined ? Whitelist.fromJSON(await readJsonFile(o.whitelist), o.whitelist) : undefined;
   const labels = o.labels !== undefined ? await readLabels(o.labels) : undefined;
-  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), ...traceReadOptions(o) });
-  list ??= CallPathList.fromTraces(traces, {
-    definition: oneOf<PathDefinition>(o.definition, 'definition', ['prefix', 'ancestors'], 'prefix'),
-    edgeLabel: oneOf<EdgeLabel>(o.edge, 'edge', ['service', 'endpoint'], 'service'),
-  });
+  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), ...readOptions });
+  list ??= CallPathList.fromTraces(traces, { definition, edgeLabel });
   const { matrix, unseen } = encodeTraces(list, traces, whitelist);
 
-  const out = new OutputSet();
   try {
     await out.text(join(outDir, 'callpaths.json'), callPathListLines(list));
     await out.text(join(outDir, 'stv.csv'), stvCsvLines(matrix, list.dimensionIds));

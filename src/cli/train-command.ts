@@ -3,7 +3,7 @@ import type { PathDefinition } from '../callpaths/call-path-list.ts';
 import type { EdgeLabel } from '../callpaths/edges.ts';
 import { inputSize } from '../contracts/dataset.ts';
 import { BANDWIDTH_RULES } from '../decision/kde.ts';
-import { saveModel } from '../detector/model-folder.ts';
+import { openModelFolder, saveModel } from '../detector/model-folder.ts';
 import { TraceAnomalyLocalizer } from '../localize/traceanomaly-localizer.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from '../detector/options.ts';
 import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
@@ -77,6 +77,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     validEvery: intArg(o['valid-every'], 'valid-every', D.validEvery),
     bandwidth: oneOf(o.bandwidth, 'bandwidth', BANDWIDTH_RULES, D.bandwidth),
   };
+  // the model folder is checked before the minutes of training (and cleared of a killed run's partial files)
+  const folder = await openModelFolder(outDir);
   const backend = await selectBackend(options.backend);
   const { input, format } = await readModelInput(file, o);
   const n = inputSize(input);
@@ -89,7 +91,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   // the HSTV index of the same training traces, so that detect can name root causes (sec. II-D)
   const localizer = new TraceAnomalyLocalizer({ input: input.traces ? 'traces' : 'stv', definition: options.definition, edgeLabel: options.edgeLabel });
   await localizer.fit(input);
-  await saveModel(outDir, detector.model, detector.options, callPathListLines, localizer.reference);
+  await saveModel(outDir, detector.model, detector.options, callPathListLines, localizer.reference, folder);
   process.stderr.write(`model (${detector.model.space.norm.columns.length} dimensions, KDE bandwidth ${kde.bandwidth.toPrecision(3)}) -> ${outDir}\n`);
   return 0;
 }
