@@ -6,6 +6,13 @@ export function asObject(v: unknown, where: InputLocation, what: string): Record
   return v as Record<string, unknown>;
 }
 
+/** An array, or [] when absent (undefined or null). */
+export function asArray(v: unknown, where: InputLocation, what: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new InputError(where, `${what} is not a JSON array`);
+  return v;
+}
+
 export function asString(v: unknown, where: InputLocation, what: string): string {
   if (typeof v === 'string' && v !== '') return v;
   if (typeof v === 'number') return String(v);

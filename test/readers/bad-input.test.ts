@@ -7,7 +7,7 @@ import { tempDir, tempFile } from '../helpers/files.ts';
 import { cli } from '../helpers/cli.ts';
 import { writeHugeTrace } from '../../bench/huge-traces.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from '../../src/readers/options.ts';
-import type { ColumnMapping } from '../../src/readers/spans-csv.ts';
+import { validateColumnMapping, type ColumnMapping } from '../../src/readers/spans-csv.ts';
 
 /** A Jaeger document of traces given as [id, parent, service, kind, start ms, duration ms] rows. */
 function jaeger(traces: Record<string, [string, string | null, string, string, number, number][]>): string {
@@ -144,5 +144,37 @@ describe('--max-spans-per-trace: a trace with more spans is skipped with a count
     expect(readFileSync(join(out, 'stv.csv'), 'utf8').trim().split('\n').map((l) => l.split(',')[0])).toEqual(['trace_id', 'ok']);
     const bad = cli('stv', '--in', file, '--out', out, '--max-spans-per-trace', '0');
     expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([2, 'traceanomaly stv: --max-spans-per-trace must be an integer >= 1']);
+  });
+});
+
+describe('malformed documents and column mappings: an error naming the file (and line), never a TypeError', () => {
+  const otlp = (scopeSpans: string) => `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"a"}}]},"scopeSpans":${scopeSpans}}]}`;
+  const jaegerDoc = (span: string, processes = '{"p":{"serviceName":"a"}}') => `{"data":[{"traceID":"t","spans":[{"spanID":"1","processID":"p","startTime":1,"duration":2${span}}],"processes":${processes}}]}`;
+  it.each([
+    ['otlp', otlp('5'), /d\.json:1: "scopeSpans" is not a JSON array$/],
+    ['otlp', otlp('[null]'), /d\.json:1: "scopeSpans" element is not a JSON object$/],
+    ['otlp', otlp('[{"spans": {"a": 1}}]'), /d\.json:1: "spans" is not a JSON array$/],
+    ['otlp', otlp('[{"spans": [null]}]'), /d\.json:1: span is not a JSON object$/],
+    ['jaeger', jaegerDoc(',"references":[null]'), /d\.json:1, trace t: span 1 reference is not a JSON object$/],
+    ['jaeger', jaegerDoc('', '5'), /d\.json:1, trace t: "processes" is not a JSON object$/],
+  ] as const)('%s: %s', async (format, doc, message) => {
+    const file = tempFile('d.json', doc);
+    const err = await loadTraces(file, format).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(message);
+  });
+
+  const mapping = { traceId: 'TraceID', spanId: 'SpanID', parentId: 'ParentID', instance: 'PodName', start: 'StartTimeUnixNano', end: 'EndTimeUnixNano', timeUnit: 'ns' };
+  it.each([
+    [{ serviceFromInstance: { pattern: '(', replacement: '$1' } }, /map\.json: "serviceFromInstance\.pattern" is not a valid regular expression: .*Unterminated group/],
+    [{ serviceFromInstance: { pattern: 'x' } }, /map\.json: "serviceFromInstance" must be \{"pattern"/],
+    [{ separator: '' }, /map\.json: "separator" must be one character/],
+    [{ separator: ';;' }, /map\.json: "separator" must be one character/],
+    [{ rootParentValues: 'root' }, /map\.json: "rootParentValues" must be a list of strings/],
+    [{ services: ['a'] }, /map\.json: "services" must map instance names to service names/],
+    [{ traceId: { col: 1 } }, /map\.json: "traceId" must be a column name, a 0-based column index or a list of them/],
+    [{ noHeader: 'yes' }, /map\.json: "noHeader" must be true or false/],
+  ])('mapping %j', (extra, message) => {
+    expect(() => validateColumnMapping({ ...mapping, ...extra }, 'map.json')).toThrow(message);
   });
 });
