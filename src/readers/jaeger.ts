@@ -69,8 +69,8 @@ export async function* readJaeger(file: string, opts: ReadOptions = {}): AsyncGe
       const refs = asArray(s.references, loc, `span ${spanId} "references"`).map((r) => asObject(r, loc, `span ${spanId} reference`)) as { refType?: string; spanID?: string }[];
       const parentRef = refs.find((r) => r.refType === 'CHILD_OF') ?? refs[0];
       const parentId = (parentRef?.spanID !== undefined && parentRef.spanID !== null ? String(parentRef.spanID) : undefined) ?? (typeof s.parentSpanID === 'string' && s.parentSpanID !== '' && !/^0+$/.test(s.parentSpanID) ? s.parentSpanID : undefined);
-      const start = (typeof s.startTime === 'number' ? s.startTime : asNumber(s.startTime, loc, `span ${spanId} startTime`)) / 1000;
-      const duration = (typeof s.duration === 'number' ? s.duration : asNumber(s.duration, loc, `span ${spanId} duration`)) / 1000;
+      const start = asNumber(s.startTime, loc, `span ${spanId} startTime`) / 1000;
+      const duration = asNumber(s.duration, loc, `span ${spanId} duration`) / 1000;
       const tags = readTags(s.tags);
       const span: Span = {
         spanId,

@@ -1,5 +1,7 @@
 import type { Call, Trace } from '../trace/trace.ts';
 import { inferParents } from '../trace/infer-parents.ts';
+import { MAX_TIME_MS, validTime } from '../trace/trace.ts';
+import { parseDecimal } from '../util/decimal.ts';
 import { InputError, TraceIssue } from '../util/errors.ts';
 import { readBytes } from './input.ts';
 import { readLines, splitCsv } from './lines.ts';
@@ -18,8 +20,8 @@ export interface Message {
 
 function time(cell: string, file: string, line: number, what: string): number | undefined {
   if (cell.trim() === '' || cell === '-') return undefined;
-  const v = Number(cell);
-  if (!Number.isFinite(v)) throw new InputError({ file, line }, `${what} is not a number: ${JSON.stringify(cell)}`);
+  const v = parseDecimal(cell);
+  if (Number.isNaN(v)) throw new InputError({ file, line }, `${what} is not a number: ${JSON.stringify(cell)}`);
   return v;
 }
 
@@ -93,6 +95,11 @@ export function pairMessages(traceId: string, msgs: Message[], file: string): Tr
   const lines: number[] = [];
   const pairs = new Map<string, OpenCalls>();
   const pairKey = (caller: string, callee: string) => `${caller}\u0000${callee}`;
+  for (const m of msgs) {
+    for (const [what, t] of [['sent_ms', m.sent], ['received_ms', m.received]] as const) {
+      if (t !== undefined && !validTime(t)) throw new TraceIssue({ file, line: m.line, traceId }, 'invalid-time', `${what} ${t} is beyond +-${MAX_TIME_MS} ms, the range of dates`);
+    }
+  }
   for (const m of msgs) {
     if (m.kind !== 'call') continue;
     if (m.received === undefined) throw new TraceIssue({ file, line: m.line, traceId }, 'unmatched-message', 'call message without receive time');

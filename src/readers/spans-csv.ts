@@ -7,6 +7,7 @@ import { readLines, splitCsv } from './lines.ts';
 import { issueLog, maxSpans, type ReadOptions } from './options.ts';
 import { SpanGroups } from './span-groups.ts';
 import { decimalNanosToMillis } from './json-fields.ts';
+import { parseDecimal } from '../util/decimal.ts';
 
 /** A column by header name or 0-based index; a list joins several columns with ':' (composite ids). */
 export type ColumnRef = string | number | (string | number)[];
@@ -164,8 +165,8 @@ export async function* readSpansCsv(file: string, opts: ReadOptions = {}): Async
       // epoch nanoseconds exceed 2^53: split off the sub-millisecond digits before converting
       const exact = unit === UNIT_TO_MS.ns ? decimalNanosToMillis(raw) : undefined;
       if (exact !== undefined) return exact;
-      const v = Number(raw);
-      if (raw === '' || !Number.isFinite(v)) throw new InputError({ file, line, traceId }, `${k} is not a number: ${JSON.stringify(raw)}`);
+      const v = parseDecimal(raw);
+      if (Number.isNaN(v)) throw new InputError({ file, line, traceId }, `${k} is not a number: ${JSON.stringify(raw)}`);
       return v * unit;
     };
     const start = num('start', toMs);

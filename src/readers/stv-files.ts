@@ -1,4 +1,5 @@
 import { InputError } from '../util/errors.ts';
+import { parseDecimal } from '../util/decimal.ts';
 import { ABSENT, StvMatrixBuilder, type StvMatrix } from '../stv/matrix.ts';
 import { readBytes } from './input.ts';
 import { readLines, splitCsv } from './lines.ts';
@@ -6,9 +7,13 @@ import { readLines, splitCsv } from './lines.ts';
 /** Values at or below this are absent in the released format (as `readdata.py` of the reference code reads it). */
 const RELEASED_ABSENT_MAX = 1e-5;
 
+/** Values are stored as float32: a larger one would be Infinity (and training on it NaN). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 function parseValue(cell: string, file: string, line: number, col: number): number {
-  const v = Number(cell);
-  if (cell === '' || !Number.isFinite(v)) throw new InputError({ file, line }, `value ${col + 1} is not a number: ${JSON.stringify(cell)}`);
+  const v = parseDecimal(cell);
+  if (Number.isNaN(v)) throw new InputError({ file, line }, `value ${col + 1} is not a number: ${JSON.stringify(cell)}`);
+  if (!(Math.abs(v) <= FLOAT32_MAX)) throw new InputError({ file, line }, `value ${col + 1} is out of range: ${cell} (STV values are stored as float32, at most 3.4e38)`);
   return v;
 }
 

@@ -1,5 +1,5 @@
 import type { Call, Trace } from './trace.ts';
-import { ENTRANCE } from './trace.ts';
+import { ENTRANCE, MAX_TIME_MS, validTime } from './trace.ts';
 import type { Span } from './span.ts';
 import { TraceIssue } from '../util/errors.ts';
 import type { InputLocation } from '../util/errors.ts';
@@ -26,6 +26,9 @@ export function spansToTrace(traceId: string, spans: Span[], where: InputLocatio
   const sharedClient = new Map<number, number>(); // server index -> client index, for shared ids
   for (let i = 0; i < n; i++) {
     const s = spans[i];
+    if (!validTime(s.start) || !validTime(s.end)) {
+      throw new TraceIssue(loc, 'invalid-time', `span ${s.spanId} has a time beyond +-${MAX_TIME_MS} ms, the range of dates (start ${s.start}, end ${s.end})`);
+    }
     if (!(s.end >= s.start)) {
       throw new TraceIssue(loc, 'negative-duration', `span ${s.spanId} has a negative or invalid duration (start ${s.start}, end ${s.end})`);
     }

@@ -36,6 +36,7 @@ export type TraceIssueKind =
   | 'missing-parent'
   | 'cycle'
   | 'negative-duration'
+  | 'invalid-time'
   | 'duplicate-span-id'
   | 'unmatched-message'
   | 'no-calls'

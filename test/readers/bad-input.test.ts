@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTraces } from '../../src/readers/read-traces.ts';
 import { IssueLog, InputError, TraceIssue } from '../../src/util/errors.ts';
-import { tempDir, tempFile } from '../helpers/files.ts';
+import { fixture, tempDir, tempFile } from '../helpers/files.ts';
+import { readStvCsv, readStvText } from '../../src/readers/stv-files.ts';
 import { cli } from '../helpers/cli.ts';
 import { writeHugeTrace } from '../../bench/huge-traces.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from '../../src/readers/options.ts';
@@ -176,5 +177,42 @@ describe('malformed documents and column mappings: an error naming the file (and
     [{ noHeader: 'yes' }, /map\.json: "noHeader" must be true or false/],
   ])('mapping %j', (extra, message) => {
     expect(() => validateColumnMapping({ ...mapping, ...extra }, 'map.json')).toThrow(message);
+  });
+});
+
+describe('overflowing and hex numbers', () => {
+  // the Fig. 1 trace in each format, with one time replaced
+  const fig1 = (name: string) => readFileSync(fixture(`fig1/${name}`), 'utf8');
+  const columns = () => JSON.parse(fig1('columns.json')) as ColumnMapping;
+  it.each([
+    ['jaeger', 'jaeger.json', /"duration": 222000/, '"duration": 1e400'],
+    ['zipkin', 'zipkin.json', /"duration": 222000/, '"duration": 1e400'],
+    ['otlp', 'otlp.json', /"endTimeUnixNano": "1519747202362000000"/, '"endTimeUnixNano": "1e300"'],
+    ['messages-csv', 'messages.csv', /,1519747202357$/m, ',1e308'],
+    ['spans-csv', 'spans.csv', /1519747202362000000/, '1'.padEnd(302, '0')],
+  ] as const)('%s: a time beyond the range of dates makes the trace damaged (skipped, counted), never Infinity in an STV', async (format, name, from, to) => {
+    const text = fig1(name);
+    expect(text).toMatch(from);
+    const file = tempFile(name, text.replace(from, to));
+    const issues = new IssueLog();
+    const err = await loadTraces(file, format, { issues, ...(format === 'spans-csv' ? { columns: columns() } : {}) }).catch((e) => e);
+    expect(err.message).toMatch(/no usable traces/);
+    expect(issues.summary()).toEqual({ 'invalid-time': 1 });
+    expect(issues.examples[0].message).toMatch(/:\d+, trace \w+-?\d*: .*beyond \+-8640000000000000 ms, the range of dates/);
+  });
+
+  it.each([
+    ['messages-csv', 'messages.csv', /1519747202146/, '0x5a7a3b8c', /messages\.csv:3: received_ms is not a number: "0x5a7a3b8c"/],
+    ['otlp', 'otlp.json', /"1519747202362000000"/, '"0x5a7a3b8c"', /otlp\.json:\d+, trace 0+1: span \w+ endTimeUnixNano is not a number: "0x5a7a3b8c"/],
+    ['spans-csv', 'spans.csv', /1519747202362000000/, '0x5a7a3b8c', /spans\.csv:\d+, trace UUID-1: end is not a number: "0x5a7a3b8c"/],
+  ] as const)('%s: a hex number is not a number', async (format, name, from, to, message) => {
+    const file = tempFile(name, fig1(name).replace(from, to));
+    await expect(loadTraces(file, format, format === 'spans-csv' ? { columns: columns() } : {})).rejects.toThrow(message);
+  });
+
+  it('stv files: a hex value is not a number, a value beyond float32 is out of range', async () => {
+    await expect(readStvText(tempFile('s.txt', 'a:1,2\nb:0x10,2\n'))).rejects.toThrow(/s\.txt:2: value 1 is not a number: "0x10"/);
+    await expect(readStvText(tempFile('s.txt', 'a:1,2\nb:1e300,2\n'))).rejects.toThrow(/s\.txt:2: value 1 is out of range: 1e300/);
+    await expect(readStvCsv(tempFile('s.csv', 'trace_id,x,y\na,1,1e39\n'))).rejects.toThrow(/s\.csv:2: .* is out of range: 1e39/);
   });
 });
