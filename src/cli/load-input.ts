@@ -65,8 +65,7 @@ export async function loadTraceFile(
   });
   if (issues.total > 0) {
     const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-    const counts = Object.entries(issues.summary()).map(([k, v]) => `${v} ${k}`).join(', ');
-    log(`warning: skipped ${issues.total} trace(s) of ${file}: ${counts}`);
+    log(`warning: skipped ${issues.total} trace(s) of ${file}: ${issues.counted()}`);
     for (const e of issues.examples.slice(0, 5)) log(`  ${e.message}`);
   }
   return traces;

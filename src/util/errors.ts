@@ -70,4 +70,9 @@ export class IssueLog {
   summary(): Record<string, number> {
     return Object.fromEntries(this.counts);
   }
+
+  /** The counts per kind as text: `50 missing-parent, 3 cycle`. */
+  counted(): string {
+    return [...this.counts].map(([k, v]) => `${v} ${k}`).join(', ');
+  }
 }

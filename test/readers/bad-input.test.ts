@@ -216,3 +216,15 @@ describe('overflowing and hex numbers', () => {
     await expect(readStvCsv(tempFile('s.csv', 'trace_id,x,y\na,1,1e39\n'))).rejects.toThrow(/s\.csv:2: .* is out of range: 1e39/);
   });
 });
+
+describe('a file whose every trace is skipped', () => {
+  it('fails with the reasons and the first traces on its one line (it said only "no usable traces (2 skipped)")', async () => {
+    const file = tempFile('t.json', jaeger({
+      x: [...good, ['4', '9', 'c', 'server', 20, 5]],
+      y: [good[0], ['2', '3', 'a', 'client', 10, 50], ['3', '2', 'b', 'server', 12, 40]],
+    }));
+    const err = await loadTraces(file, 'jaeger', { issues: new IssueLog() }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/^\S+t\.json: no usable traces: all 2 skipped \(1 missing-parent, 1 cycle\); first: \S+t\.json:\d+, trace x: span 4 has parent 9, which is not in the trace; \S+t\.json:\d+, trace y: span \d is part of a parent cycle$/);
+  });
+});
