@@ -37,7 +37,7 @@ export interface ColumnMapping {
   /** The file has no header row: columns are indexes. */
   noHeader?: boolean;
   /**
-   * Parent values that mean "no parent" (default: "", "-1", "0", "null", "None"); a composite parent id
+   * Parent values that mean "no parent" (default: DEFAULT_ROOT_PARENT_VALUES); a composite parent id
    * (a list of columns) also means "no parent" when one of its parts is empty.
    */
   rootParentValues?: string[];
@@ -52,6 +52,9 @@ export const DEFAULT_SERVICE_FROM_INSTANCE = {
   pattern: '^(.+?)-[bcdfghjklmnpqrstvwxz2456789]{6,10}-[bcdfghjklmnpqrstvwxz2456789]{5}$',
   replacement: '$1',
 };
+
+/** Parent values that mean "no parent" unless a mapping says otherwise ("root": a common exporter convention). */
+export const DEFAULT_ROOT_PARENT_VALUES = ['', '-1', '0', 'null', 'None', 'root'];
 
 const UNIT_TO_MS: Record<TimeUnit, number> = { ns: 1e-6, us: 1e-3, ms: 1, s: 1000 };
 const COLUMN_KEYS = ['traceId', 'spanId', 'parentId', 'service', 'instance', 'operation', 'kind', 'status', 'start', 'end', 'duration'] as const;
@@ -135,7 +138,7 @@ export async function* readSpansCsv(file: string, opts: ReadOptions = {}): Async
   const m = opts.columns;
   if (m === undefined) throw new InputError({ file }, 'the spans-csv format needs a column mapping (--columns MAP.json)');
   const sep = m.separator ?? ',';
-  const rootValues = new Set(m.rootParentValues ?? ['', '-1', '0', 'null', 'None']);
+  const rootValues = new Set(m.rootParentValues ?? DEFAULT_ROOT_PARENT_VALUES);
   const toMs = UNIT_TO_MS[m.timeUnit ?? 'ms'];
   const durToMs = UNIT_TO_MS[m.durationUnit ?? m.timeUnit ?? 'ms'];
   const serviceOf = instanceToService(m);
