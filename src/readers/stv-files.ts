@@ -63,5 +63,6 @@ export async function readStvCsv(file: string): Promise<StvMatrix> {
     }
   }
   if (builder === null) throw new InputError({ file }, 'no rows');
+  if (builder.rows === 0) throw new InputError({ file }, 'a header but no rows');
   return builder.build(dims);
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { detectFormat } from '../../src/readers/detect-format.ts';
 import { join } from 'node:path';
 import { loadTraces } from '../../src/readers/read-traces.ts';
 import { IssueLog, InputError, TraceIssue } from '../../src/util/errors.ts';
@@ -226,5 +228,62 @@ describe('a file whose every trace is skipped', () => {
     const err = await loadTraces(file, 'jaeger', { issues: new IssueLog() }).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toMatch(/^\S+t\.json: no usable traces: all 2 skipped \(1 missing-parent, 1 cycle\); first: \S+t\.json:\d+, trace x: span 4 has parent 9, which is not in the trace; \S+t\.json:\d+, trace y: span \d is part of a parent cycle$/);
+  });
+});
+
+describe('files: folders, byte order marks, long first lines, archives, header-only STVs', () => {
+  it('a folder is said to be one (it was "cannot decompress: EISDIR")', async () => {
+    const dir = tempDir();
+    await expect(detectFormat(dir)).rejects.toThrow(new RegExp(`^${dir}: is a folder, not a file: give one trace or STV file$`));
+  });
+
+  it('an stv.csv or messages-csv with a UTF-8 byte order mark reads as without', async () => {
+    const csv = 'trace_id,a(start->a)\nt1,12\n';
+    const bom = tempFile('s.csv', `\uFEFF${csv}`);
+    expect(await detectFormat(bom)).toBe('stv-csv');
+    expect(await readStvCsv(bom)).toEqual(await readStvCsv(tempFile('s.csv', csv)));
+    const m = readFileSync(fixture('fig1/messages.csv'), 'utf8');
+    expect(await loadTraces(tempFile('m.csv', `\uFEFF${m}`), 'messages-csv')).toEqual(await loadTraces(fixture('fig1/messages.csv'), 'messages-csv'));
+  });
+
+  it('stv-text whose first line is longer than the 64 KiB format detection reads', async () => {
+    // 't12:' and 1-character values: the 65,536th byte is a comma, so the cut line ends in one
+    const values = Array.from({ length: 40_000 }, (_, i) => (i % 3 ? '0' : '7')).join(',');
+    const file = tempFile('v.txt', `t12:${values}\nt13:${values}\n`);
+    expect(`t12:${values}`[65_535]).toBe(',');
+    expect(await detectFormat(file)).toBe('stv-text');
+    expect((await readStvText(file)).width).toBe(40_000);
+  });
+
+  const zipOf = (files: Record<string, string>, stored = false): string => {
+    const dir = tempDir();
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const zip = join(dir, 'a.zip');
+    execFileSync('zip', ['-q', '-j', ...(stored ? ['-0'] : []), zip, ...Object.keys(files).map((n) => join(dir, n))]);
+    return zip;
+  };
+
+  it('an archive: a member that is no trace file is named; several files are refused, named', async () => {
+    const readme = zipOf({ 'README.txt': 'Hello, these are my traces\n' });
+    await expect(detectFormat(readme)).rejects.toThrow(/a\.zip:1: cannot tell the format from the first line \(archive member README\.txt\)/);
+    const two = zipOf({ 'x.txt': 't1:1,2\n', 'y.txt': 't2:1,2\n' });
+    await expect(readStvText(two)).rejects.toThrow(/a\.zip: the archive holds 2 files \(x\.txt, y\.txt\); it must hold one/);
+  });
+
+  it.each([true, false])('a damaged archive member is found by its CRC-32 (stored: %s)', async (stored) => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `t${i}:${i % 7},${(i * 13) % 11}`).join('\n');
+    const zip = zipOf({ 'v.txt': `${rows}\n` }, stored);
+    expect((await readStvText(zip)).ids).toHaveLength(2000);
+    const bytes = readFileSync(zip);
+    // a byte in the middle of the member's data: a digit changed keeps the file readable, only the CRC tells
+    const at = bytes.indexOf(stored ? 't1000:' : 'v.txt') + (stored ? 6 : 600);
+    bytes[at] = stored ? (bytes[at] === 0x31 ? 0x32 : 0x31) : bytes[at] ^ 0x10;
+    writeFileSync(zip, bytes);
+    await expect(readStvText(zip)).rejects.toThrow(/a\.zip(:\d+)?: (member v\.txt is damaged|cannot decompress member v\.txt|.*not a number)/);
+    if (stored) await expect(readStvText(zip)).rejects.toThrow(/a\.zip: member v\.txt is damaged: its CRC-32 does not match the archive's/);
+  });
+
+  it('an stv.csv with a header and no rows is an error (inspect and detect exited 0)', async () => {
+    await expect(readStvCsv(tempFile('s.csv', 'trace_id,a(start->a)\n'))).rejects.toThrow(/s\.csv: a header but no rows/);
   });
 });
