@@ -84,7 +84,15 @@ export class CallPathList {
   }
 
   static fromJSON(json: CallPathListJson): CallPathList {
-    if (json.format !== 'traceanomaly-callpaths') throw new Error('not a call path list (format field)');
+    if (typeof json !== 'object' || json === null || json.format !== 'traceanomaly-callpaths') throw new Error('not a call path list (format field)');
+    if (json.version !== 1) throw new Error(`unknown call path list version ${JSON.stringify(json.version)} (this version reads 1)`);
+    if (json.definition !== 'prefix' && json.definition !== 'ancestors') throw new Error(`unknown "definition" ${JSON.stringify(json.definition)} (prefix or ancestors)`);
+    if (json.edgeLabel !== 'service' && json.edgeLabel !== 'endpoint') throw new Error(`unknown "edgeLabel" ${JSON.stringify(json.edgeLabel)} (service or endpoint)`);
+    if (!Array.isArray(json.dimensions)) throw new Error('"dimensions" is not a list');
+    json.dimensions.forEach((d, i) => {
+      const ok = typeof d === 'object' && d !== null && typeof d.id === 'string' && typeof d.service === 'string' && Array.isArray(d.path) && d.path.length > 0 && d.path.every((s) => typeof s === 'string');
+      if (!ok) throw new Error(`dimension ${i + 1} is not {"id": string, "service": string, "path": [steps]}`);
+    });
     const list = new CallPathList({ definition: json.definition, edgeLabel: json.edgeLabel });
     const nodes: number[] = [];
     for (const d of json.dimensions) {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { detectFormat } from '../../src/readers/detect-format.ts';
+import { Whitelist } from '../../src/stv/whitelist.ts';
+import { CallPathList, type CallPathListJson } from '../../src/callpaths/call-path-list.ts';
 import { join } from 'node:path';
 import { loadTraces } from '../../src/readers/read-traces.ts';
 import { IssueLog, InputError, TraceIssue } from '../../src/util/errors.ts';
@@ -285,5 +287,40 @@ describe('files: folders, byte order marks, long first lines, archives, header-o
 
   it('an stv.csv with a header and no rows is an error (inspect and detect exited 0)', async () => {
     await expect(readStvCsv(tempFile('s.csv', 'trace_id,a(start->a)\n'))).rejects.toThrow(/s\.csv: a header but no rows/);
+  });
+});
+
+describe('accepted silently before: trailing text, whitelist entries that are not strings, an unknown definition', () => {
+  it.each([
+    ['zipkin', 'zipkin.json', 'garbage\n'],
+    ['jaeger', 'jaeger.json', ', {"data": []}\n'],
+    ['otlp', 'otlp.json', '"more"\n'],
+  ] as const)('%s: text after the JSON document', async (format, name, tail) => {
+    const text = readFileSync(fixture(`fig1/${name}`), 'utf8');
+    const file = tempFile(name, `${text.trimEnd()}\n${tail}`);
+    const line = text.trimEnd().split('\n').length + 1;
+    await expect(loadTraces(file, format)).rejects.toThrow(new RegExp(`${name.replace('.', '\\.')}:${line}: invalid JSON: text after the JSON document$`));
+  });
+
+  it('several JSON documents (the collector writes one per line) and a byte order mark are fine', async () => {
+    const doc = JSON.stringify(JSON.parse(readFileSync(fixture('fig1/otlp.json'), 'utf8')));
+    const file = tempFile('o.jsonl', `\uFEFF${doc}\n${doc.replaceAll('00000000000000000000000000000001', '2')}\n`);
+    expect((await loadTraces(file, 'otlp')).map((t) => t.id)).toEqual(['00000000000000000000000000000001', '2']);
+  });
+
+  it.each([
+    [[5], /w\.json: entry\[0\] must be a call path id \(a string\), found 5/],
+    [{ paths: ['a(start->a)', null] }, /w\.json: "paths"\[1\] must be a call path id \(a string\), found null/],
+    [{ prefixes: [{}] }, /w\.json: "prefixes"\[0\] must be a call path id \(a string\), found \{\}/],
+  ])('whitelist %j', (raw, message) => {
+    expect(() => Whitelist.fromJSON(raw, 'w.json')).toThrow(message);
+  });
+
+  it('a call path list with an unknown definition, edge label or dimension', () => {
+    const good = { format: 'traceanomaly-callpaths', version: 1, definition: 'prefix', edgeLabel: 'service', dimensions: [{ id: 'a(start->a)', service: 'a', path: ['start->a'] }] };
+    expect(CallPathList.fromJSON(good as CallPathListJson).width).toBe(1);
+    expect(() => CallPathList.fromJSON({ ...good, definition: 'suffix' } as unknown as CallPathListJson)).toThrow(/unknown "definition" "suffix" \(prefix or ancestors\)/);
+    expect(() => CallPathList.fromJSON({ ...good, edgeLabel: 'pod' } as unknown as CallPathListJson)).toThrow(/unknown "edgeLabel" "pod"/);
+    expect(() => CallPathList.fromJSON({ ...good, dimensions: [{ id: 'a' }] } as unknown as CallPathListJson)).toThrow(/dimension 1 is not/);
   });
 });
