@@ -63,10 +63,12 @@ export async function loadTraceFile(
     ...(opts.columns ? { columns: opts.columns } : {}),
     ...(opts.maxSpansPerTrace !== undefined ? { maxSpansPerTrace: opts.maxSpansPerTrace } : {}),
   });
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   if (issues.total > 0) {
-    const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
     log(`warning: skipped ${issues.total} trace(s) of ${file}: ${issues.counted()}`);
     for (const e of issues.examples.slice(0, 5)) log(`  ${e.message}`);
   }
+  const { rows, traces: inTraces, first } = issues.repeats;
+  if (rows > 0) log(`note: dropped ${rows} identical duplicate span row(s) in ${inTraces} trace(s) of ${file} (first: ${first})`);
   return traces;
 }

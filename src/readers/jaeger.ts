@@ -2,7 +2,7 @@ import type { Trace } from '../trace/trace.ts';
 import type { Span } from '../trace/span.ts';
 import { parseSpanKind } from '../trace/span.ts';
 import { spansToTrace } from '../trace/spans-to-calls.ts';
-import { InputError, TraceIssue } from '../util/errors.ts';
+import { InputError, TraceIds, TraceIssue } from '../util/errors.ts';
 import { readBytes } from './input.ts';
 import { streamJsonArrayElements } from './json-stream.ts';
 import { issueLog, maxSpans, tooManySpans, type ReadOptions } from './options.ts';
@@ -47,10 +47,12 @@ const tagValue = (tags: unknown, key: string): unknown =>
 export async function* readJaeger(file: string, opts: ReadOptions = {}): AsyncGenerator<Trace> {
   const issues = issueLog(opts);
   const cap = maxSpans(opts);
+  const ids = new TraceIds();
   for await (const { value, line } of streamJsonArrayElements(readBytes(file), 'data', file)) {
     const where = { file, line };
     const t = asObject(value, where, 'trace');
     const traceId = asString(t.traceID, where, 'traceID');
+    ids.add(traceId, where);
     const processes = (t.processes === undefined || t.processes === null ? {} : asObject(t.processes, { ...where, traceId }, '"processes"')) as Record<string, { serviceName?: string; tags?: unknown }>;
     const rawSpans = t.spans;
     if (!Array.isArray(rawSpans)) throw new InputError({ ...where, traceId }, 'trace has no "spans" array');
@@ -87,7 +89,7 @@ export async function* readJaeger(file: string, opts: ReadOptions = {}): AsyncGe
       spans.push(span);
     }
     try {
-      yield spansToTrace(traceId, spans, where);
+      yield spansToTrace(traceId, spans, where, issues);
     } catch (e) {
       if (e instanceof TraceIssue) issues.report(e);
       else throw e;

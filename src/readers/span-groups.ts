@@ -30,7 +30,7 @@ export class SpanGroups {
       const where = { file: this.file, line: g.line };
       try {
         if (g.count > this.maxSpans) throw tooManySpans({ ...where, traceId }, g.count, this.maxSpans);
-        yield spansToTrace(traceId, g.spans, where);
+        yield spansToTrace(traceId, g.spans, where, issues);
       } catch (e) {
         if (e instanceof TraceIssue) issues.report(e);
         else throw e;

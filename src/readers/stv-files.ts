@@ -1,4 +1,4 @@
-import { InputError } from '../util/errors.ts';
+import { InputError, TraceIds } from '../util/errors.ts';
 import { parseDecimal } from '../util/decimal.ts';
 import { ABSENT, StvMatrixBuilder, type StvMatrix } from '../stv/matrix.ts';
 import { readBytes } from './input.ts';
@@ -23,6 +23,7 @@ function parseValue(cell: string, file: string, line: number, col: number): numb
  */
 export async function readStvText(file: string): Promise<StvMatrix> {
   let builder: StvMatrixBuilder | null = null;
+  const ids = new TraceIds();
   for await (const [text, line] of readLines(readBytes(file))) {
     if (text.trim() === '') continue;
     const colon = text.indexOf(':');
@@ -31,7 +32,9 @@ export async function readStvText(file: string): Promise<StvMatrix> {
     builder ??= new StvMatrixBuilder(cells.length, 4096);
     if (cells.length !== builder.width) throw new InputError({ file, line }, `expected ${builder.width} values, found ${cells.length}`);
     // the released files separate lines with "\n\r": ids would otherwise start with a carriage return
-    const r = builder.addRow(text.slice(0, colon).trim());
+    const id = text.slice(0, colon).trim();
+    ids.add(id, { file, line });
+    const r = builder.addRow(id);
     for (let j = 0; j < cells.length; j++) {
       const v = parseValue(cells[j], file, line, j);
       if (v > RELEASED_ABSENT_MAX) r[j] = v;
@@ -45,6 +48,7 @@ export async function readStvText(file: string): Promise<StvMatrix> {
 export async function readStvCsv(file: string): Promise<StvMatrix> {
   let builder: StvMatrixBuilder | null = null;
   let dims: string[] = [];
+  const ids = new TraceIds();
   for await (const [text, line] of readLines(readBytes(file))) {
     if (text.trim() === '') continue;
     const cells = splitCsv(text);
@@ -56,6 +60,7 @@ export async function readStvCsv(file: string): Promise<StvMatrix> {
       continue;
     }
     if (cells.length !== dims.length + 1) throw new InputError({ file, line }, `expected ${dims.length + 1} columns, found ${cells.length}`);
+    ids.add(cells[0], { file, line });
     const r = builder.addRow(cells[0]);
     for (let j = 0; j < dims.length; j++) {
       const v = parseValue(cells[j + 1], file, line, j + 1);

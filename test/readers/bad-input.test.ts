@@ -324,3 +324,30 @@ describe('accepted silently before: trailing text, whitelist entries that are no
     expect(() => CallPathList.fromJSON({ ...good, dimensions: [{ id: 'a' }] } as unknown as CallPathListJson)).toThrow(/dimension 1 is not/);
   });
 });
+
+describe('duplicate trace ids and duplicate span rows', () => {
+  it('a second trace with one id in a Jaeger file or an STV file is an error naming both lines', async () => {
+    const j = tempFile('t.json', jaeger({ a: good, b: good }).replace('"traceID": "b"', '"traceID": "a"'));
+    await expect(loadTraces(j, 'jaeger')).rejects.toThrow(/t\.json:\d+, trace a: a second trace with this id \(the first is at line \d+\)$/);
+    await expect(readStvText(tempFile('s.txt', 'x:1,2\ny:1,2\nx:3,4\n'))).rejects.toThrow(/s\.txt:3, trace x: a second trace with this id \(the first is at line 1\)$/);
+    await expect(readStvCsv(tempFile('s.csv', 'trace_id,a\nx,1\nx,2\n'))).rejects.toThrow(/s\.csv:3, trace x: a second trace with this id \(the first is at line 2\)$/);
+  });
+
+  it('identical duplicate span rows are dropped with a counted note; differing ones still skip the trace', async () => {
+    const rows = [...good, good[2], good[1]];
+    const file = tempFile('t.json', jaeger({ a: rows, b: [...good, ['3', '1', 'b', 'server', 12, 41]] }));
+    const issues = new IssueLog();
+    const traces = await loadTraces(file, 'jaeger', { issues });
+    expect(traces.map((t) => t.id)).toEqual(['a']);
+    const ref = (await loadTraces(tempFile('r.json', jaeger({ a: good })), 'jaeger'))[0];
+    expect(traces[0].calls).toEqual(ref.calls);
+    expect(issues.repeats).toEqual({ rows: 2, traces: 1, first: expect.stringMatching(/t\.json:\d+, trace a: span 3$/) });
+    expect(issues.summary()).toEqual({ 'duplicate-span-id': 1 });
+    // span tables repeat rows too: the CLI says so in one note line
+    const csv = readFileSync(fixture('fig1/spans.csv'), 'utf8').trimEnd().split('\n');
+    const repeated = tempFile('spans.csv', [...csv, csv[3], csv[3]].join('\n'));
+    const r = cli('stv', '--in', repeated, '--columns', fixture('fig1/columns.json'), '--out', join(tempDir(), 'o'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^note: dropped 2 identical duplicate span row\(s\) in 1 trace\(s\) of \S+spans\.csv \(first: \S+spans\.csv:2, trace UUID-1: span \w+\)$/m);
+  });
+});
