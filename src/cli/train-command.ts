@@ -10,6 +10,7 @@ import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
 import { FLOW_KINDS } from '../model/flows/build.ts';
 import { fitProgress } from './fit-progress.ts';
 import { oneOf, parseCommand, requireString, UsageError } from './args.ts';
+import { InputError } from '../util/errors.ts';
 import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
 import { MAX_SPANS_HELP } from './load-input.ts';
 import { intArg, numberArg } from './number-args.ts';
@@ -85,7 +86,10 @@ export async function trainCommand(args: string[]): Promise<number> {
   process.stderr.write(`${describeBackend(backend)}\n${n} training traces (${format})\n`);
   const detector = new TraceAnomalyDetector({ ...options, backend: backend.name });
   const shown = fitProgress();
-  await detector.fit(input, shown.hooks);
+  await detector.fit(input, shown.hooks).catch((e: unknown) => {
+    // the detector knows traces, not files: say which file they are in
+    throw e instanceof InputError && e.location.file === undefined ? new InputError({ ...e.location, file }, e.reason) : e;
+  });
   shown.finish(detector);
   const kde = detector.model.kde;
   // the HSTV index of the same training traces, so that detect can name root causes (sec. II-D)

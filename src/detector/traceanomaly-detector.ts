@@ -4,7 +4,8 @@ import type { Detector, FitHooks } from '../contracts/detector.ts';
 import { GaussianKde } from '../decision/kde.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../model/config.ts';
 import type { TrainEngine } from '../model/engine.ts';
-import { openEngine, train, type TrainReport } from '../model/trainer.ts';
+import { openEngine, train, TrainingDivergedError, type TrainReport } from '../model/trainer.ts';
+import { InputError } from '../util/errors.ts';
 import { FlowVae } from '../model/vae.ts';
 import type { Whitelist } from '../stv/whitelist.ts';
 import type { StvMatrix } from '../stv/matrix.ts';
@@ -23,6 +24,31 @@ export interface FittedModel {
   report?: TrainReport;
   /** The backend the model was trained on. */
   backend?: string;
+}
+
+/**
+ * Training diverged: an input error naming the most extreme training value (trace, dimension, standard
+ * deviations from the dimension's mean), the likeliest cause in the data.
+ */
+function divergedError(e: TrainingDivergedError, parts: StvMatrix[], space: InputSpace): InputError {
+  let rows = parts[0];
+  let at = -1;
+  for (const m of parts) {
+    for (let k = 0; k < m.values.length; k++) {
+      if (at < 0 || !(Math.abs(m.values[k]) <= Math.abs(rows.values[at]))) {
+        rows = m;
+        at = k;
+      }
+    }
+  }
+  if (at < 0) return new InputError({}, `${e.message}; the training data are the cause or the options (learning schedule, flow) are`);
+  const j = at % rows.width;
+  const dim = space.norm.columns[j];
+  const name = space.dimensionIds?.[dim] ?? `${dim + 1}`;
+  return new InputError(
+    { traceId: rows.ids[Math.floor(at / rows.width)] },
+    `${e.message}; its most extreme training value is dimension ${name}, ${rows.values[at].toPrecision(3)} standard deviations from the dimension's mean: check such values in the input`,
+  );
 }
 
 /**
@@ -84,7 +110,9 @@ export class TraceAnomalyDetector implements Detector {
     const { space, train: rest, valid } = prepareTraining(data, o);
     const config = this.vaeConfig(space.norm.columns.length);
     const model = new FlowVae(config);
-    const { engine, report } = await train(model, rest.values, valid.values, { ...o }, hooks);
+    const { engine, report } = await train(model, rest.values, valid.values, { ...o }, hooks).catch((e: unknown) => {
+      throw e instanceof TrainingDivergedError ? divergedError(e, [rest, valid], space) : e;
+    });
     try {
       const kde = await this.kdeOf(engine, valid, hooks);
       this.fitted = { config, params: await engine.params(), space, kde, report, backend: this.backendInfo!.name };

@@ -10,6 +10,14 @@ import { ADAM, type TrainOptions } from './train-options.ts';
 import type { SgvbModel } from './sgvb-model.ts';
 import { FlowVae } from './vae.ts';
 
+/** Training met a loss (or validation NLL) that is not a finite number: it stops there, the weights are useless. */
+export class TrainingDivergedError extends Error {
+  override readonly name = 'TrainingDivergedError';
+  constructor(readonly epoch: number, readonly what: 'training loss' | 'validation NLL', readonly value: number) {
+    super(`training stopped in epoch ${epoch}: the ${what} is ${value}`);
+  }
+}
+
 export interface TrainReport {
   epochs: number;
   bestEpoch: number;
@@ -110,6 +118,9 @@ export async function train(
       await engine.epoch(order, lr, (epoch - 1) * stepsPerEpoch, (done) => void emit(before + done * B, false));
       stepMs += performance.now() - epochStart;
       epochStart = null;
+      // a NaN loss never recovers (Adam spreads it to every weight): stop at the first epoch that has one
+      const loss = await engine.loss();
+      if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, 'training loss', loss);
       const last = epoch === opts.maxEpochs;
       if (nValid > 0 && (epoch % opts.validEvery === 0 || last)) {
         emitSeq++;
@@ -117,6 +128,7 @@ export async function train(
           hooks?.progress?.({ phase: 'validate', done, total: nValid, unit: 'traces', metrics: { epoch } }),
         );
         validNll = -r.logPx.reduce((a, b) => a + b, 0) / nValid;
+        if (Number.isNaN(validNll)) throw new TrainingDivergedError(epoch, 'validation NLL', validNll);
         history.push([epoch, validNll]);
         if (validNll < best) {
           best = validNll;
