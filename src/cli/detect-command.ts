@@ -5,6 +5,8 @@ import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
 import { localizeAnomalies, type RootCauseColumns } from '../localize/localize-anomalies.ts';
 import { TraceAnomalyLocalizer } from '../localize/traceanomaly-localizer.ts';
 import { csvField } from '../readers/lines.ts';
+import type { DetectorInput } from '../contracts/dataset.ts';
+import { trainingColumns } from '../stv/align.ts';
 import { Whitelist } from '../stv/whitelist.ts';
 import { OutputSet } from '../util/atomic-write.ts';
 import { InputError } from '../util/errors.ts';
@@ -65,7 +67,10 @@ export async function detectCommand(args: string[]): Promise<number> {
     const localizer = new TraceAnomalyLocalizer({ input: hstv.source, definition: opts.definition, edgeLabel: opts.edgeLabel });
     localizer.useReference(hstv);
     const rows = [...a.anomalous.keys()].filter((i) => a.anomalous[i] === 1);
-    (await localizeAnomalies(localizer, input, rows)).forEach((c, k) => causes.set(rows[k], c));
+    // STVs in the model's columns, matched by id (a file may order them otherwise; columns the model never had are
+    // the unseen rule's, not the localiser's)
+    const located: DetectorInput = input.stv ? { stv: trainingColumns(input.stv, model.space.width, model.space.dimensionIds, file) } : input;
+    (await localizeAnomalies(localizer, located, rows, (d) => hstv.dimensionName(d))).forEach((c, k) => causes.set(rows[k], c));
   } else process.stderr.write('this model folder has no hstv.json (trained by an older version): no root causes\n');
 
   try {
