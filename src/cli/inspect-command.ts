@@ -20,7 +20,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const file = positionals[0];
   if (file === undefined) throw new UsageError('missing FILE');
   const columns = await loadColumnMapping(o.columns);
-  const format = await resolveFormat(file, o.format, columns);
+  const format = await resolveFormat(file, o.format, columns, true);
   let summary;
   let services: number | null;
   if (isStvFormat(format)) {

@@ -4,6 +4,7 @@ import { IssueLog, InputError } from '../util/errors.ts';
 import { detectFormat, parseFormat } from '../readers/detect-format.ts';
 import { DEFAULT_MAX_SPANS_PER_TRACE, STV_FORMATS, type InputFormat, type StvFormat, type TraceFormat } from '../readers/options.ts';
 import { intArg } from './number-args.ts';
+import { UsageError } from './args.ts';
 import { loadTraces } from '../readers/read-traces.ts';
 import { validateColumnMapping, type ColumnMapping } from '../readers/spans-csv.ts';
 import { readStvCsv, readStvText } from '../readers/stv-files.ts';
@@ -27,8 +28,14 @@ export async function loadColumnMapping(file: string | undefined): Promise<Colum
   return file === undefined ? undefined : validateColumnMapping(await readJsonFile(file), file);
 }
 
-export async function resolveFormat(file: string, format: string | undefined, columns?: ColumnMapping): Promise<InputFormat> {
-  return format !== undefined ? parseFormat(format) : detectFormat(file, columns !== undefined);
+/** The input's format: `format` when given (from --format: a wrong one is a usage error, exit 2), else detected. */
+export async function resolveFormat(file: string, format: string | undefined, columns?: ColumnMapping, fromFlag = false): Promise<InputFormat> {
+  if (format === undefined) return detectFormat(file, columns !== undefined);
+  try {
+    return parseFormat(format);
+  } catch (e) {
+    throw fromFlag && e instanceof InputError ? new UsageError(`--format: ${e.reason}`) : e;
+  }
 }
 
 export const isStvFormat = (f: InputFormat): f is StvFormat => (STV_FORMATS as readonly string[]).includes(f);

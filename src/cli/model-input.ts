@@ -4,7 +4,7 @@ import { isStvFormat, loadColumnMapping, loadTraceFile, readStvFile, resolveForm
 /** Reads an input for `train` / `detect`: STVs (released text format, stv.csv) or a raw trace export. */
 export async function readModelInput(file: string, opts: { format?: string; columns?: string; strict?: boolean; 'max-spans-per-trace'?: string }): Promise<{ input: DetectorInput; format: string }> {
   const columns = await loadColumnMapping(opts.columns);
-  const format = await resolveFormat(file, opts.format, columns);
+  const format = await resolveFormat(file, opts.format, columns, true);
   if (isStvFormat(format)) return { input: { stv: await readStvFile(file, format) }, format };
   const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), ...traceReadOptions(opts) });
   return { input: { traces }, format };

@@ -76,7 +76,7 @@ export async function stvCommand(args: string[]): Promise<number> {
   // the output folder is checked before any work (and cleared of a killed run's partial files)
   const out = await OutputSet.open(STV_OUTPUTS.map((f) => join(outDir, f)));
   const columns = await loadColumnMapping(o.columns);
-  const format = await resolveFormat(file, o.format, columns);
+  const format = await resolveFormat(file, o.format, columns, true);
   if (isStvFormat(format)) throw new InputError({ file }, `${format} holds vectors, not traces: call paths cannot be extracted from it`);
 
   let list: CallPathList | undefined;

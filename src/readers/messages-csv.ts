@@ -177,7 +177,7 @@ export async function* readMessagesCsv(file: string, opts: ReadOptions = {}): As
     if (t.calls <= cap) t.msgs.push(m);
     else if (t.msgs.length > 0) t.msgs = [];
   }
-  if (!sawRow) throw new InputError({ file }, 'no rows');
+  if (traces.size === 0) throw new InputError({ file }, 'no rows');
   for (const [traceId, t] of traces) {
     traces.delete(traceId);
     try {
