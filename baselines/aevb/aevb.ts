@@ -209,7 +209,7 @@ export class AevbDetector implements Detector {
     const rows = windowsEndingAt(scaled, 1, w, ends);
     const seed = traceKey(`${o.seed}:${name}`);
     const model = new FlowVae(this.vaeConfig());
-    const trainOpts = { ...DEFAULT_TRAIN, maxEpochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, patience: o.patience, validEvery: 1, validSamples: 1, workers: 1, seed };
+    const trainOpts = { ...DEFAULT_TRAIN, maxEpochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, patience: o.patience, validEverySteps: 1, minSteps: 0, maxSteps: Infinity, validSamples: 1, workers: 1, seed };
     const { params, report } = await trainParams(model, rows.subarray(0, nTrain * w), rows.subarray(nTrain * w), trainOpts, hooks);
     // the error statistics come from the validation windows (the last training windows when there are none)
     const from = nValid > 0 ? nTrain : Math.max(0, nTrain - o.history);

@@ -141,7 +141,7 @@ export class OmniAnomalyDetector implements Detector {
     const rows = windowsEndingAt(series.values, series.width, T, ends);
     const model = new OmniModel(this.spec(series.width));
     const D = model.config.inputDim;
-    const trainOpts = { ...DEFAULT_TRAIN, maxEpochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, lrDecayEvery: o.lrDecayEvery, clipNorm: o.clipNorm, patience: o.patience, validEvery: 1, validSamples: 1, workers: 1, seed: o.seed };
+    const trainOpts = { ...DEFAULT_TRAIN, maxEpochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, lrDecayEvery: o.lrDecayEvery, clipNorm: o.clipNorm, patience: o.patience, validEverySteps: 1, minSteps: 0, maxSteps: Infinity, validSamples: 1, workers: 1, seed: o.seed };
     const { params, report } = await trainParams(model, rows.subarray(0, nTrain * D), rows.subarray(nTrain * D), trainOpts, hooks);
     // POT over the scores of every training window (official: the whole training series)
     const ids = inputIds(data);

@@ -1,40 +1,70 @@
-// npm run sim:sanity -- [trainticket|services] [quick|paper] [seed]
-// Prints which share of each kind of test trace the structure-aware 3-sigma check flags (the README's sanity figure).
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import type { Trace } from '../../src/trace/trace.ts';
-import type { SimTrace } from '../sim/run.ts';
-import { SERVICES_PRESETS, serviceDays } from '../services/simulate.ts';
-import { TABLE_I } from '../services/table1.ts';
-import { TRAINTICKET_PRESETS, trainTicketDays } from '../trainticket/simulate.ts';
-import { StructureThreeSigma } from './structure-3sigma.ts';
+// npm run sim:sanity -- [--preset quick|paper] [--seed N] [--detectors] [--data DIR]
+// The simulated TrainTicket day beside the released TrainTicket vectors, on the same structural statistics
+// (structure-stats.ts); with --detectors also the AUPRC of TraceAnomaly (quick settings) and HSTV-3sigma on each.
+import { parseArgs } from 'node:util';
+import type { Dataset } from '../../src/contracts/dataset.ts';
+import type { Detector } from '../../src/contracts/detector.ts';
+import { builtinRegistry } from '../../src/experiments/builtins.ts';
+import type { DetectionMethod } from '../../src/experiments/registry.ts';
+import { withoutLabels } from '../../src/experiments/run-cell.ts';
+import { averagePrecision, prCurve } from '../../src/metrics/pr-curve.ts';
+import { dataRoot } from '../../src/util/data-root.ts';
+import { structureStats, type StructureStats } from './structure-stats.ts';
 
-export function sanityFigure(train: Iterable<SimTrace>, test: Iterable<SimTrace>): Record<string, { traces: number; flagged: number }> {
-  const traces: Trace[] = [];
-  for (const s of train) traces.push(s.trace);
-  const check = new StructureThreeSigma(CallPathList.fromTraces(traces)).fit(traces);
-  const out: Record<string, { traces: number; flagged: number }> = {};
-  for (const s of test) {
-    const kind = s.label.label === 0 ? 'normal' : (s.label.anomalyType ?? 'anomalous');
-    out[kind] ??= { traces: 0, flagged: 0 };
-    out[kind].traces++;
-    if (check.flags(s.trace)) out[kind].flagged++;
-  }
-  return out;
+/** TraceAnomaly as the sanity figure runs it: a short budget and L_z 50 (minutes, not the default's hour). */
+export const QUICK_TRACEANOMALY = { maxSteps: 1000, samples: 50 };
+
+export async function detectorAuprc(d: Dataset, method: string, options: Record<string, unknown>, seed: number): Promise<number> {
+  const entry = builtinRegistry().method(method) as DetectionMethod;
+  const det: Detector = await entry.create({ seed, quick: false, options });
+  await det.fit(withoutLabels(d.train));
+  const scores = await det.score(withoutLabels(d.test));
+  const ids = d.test.stv?.ids ?? d.test.traces!.map((t) => t.id);
+  return averagePrecision(prCurve(ids.map((id) => d.test.labels!.get(id)!.label), scores));
 }
 
-const print = (name: string, r: Record<string, { traces: number; flagged: number }>) =>
-  console.log(`${name}: ${Object.entries(r).map(([k, v]) => `${k} ${((100 * v.flagged) / v.traces).toFixed(1)}% of ${v.traces}`).join(', ')}`);
+const pct = (x: number) => (Number.isNaN(x) ? '-' : `${(100 * x).toFixed(1)}%`);
+const q = (s: StructureStats['normalDims']) => `${s.median} (${s.q1}-${s.q3})`;
+
+export function sideBySide(columns: [string, StructureStats, Record<string, number>?][]): string {
+  const row = (label: string, f: (s: StructureStats, a?: Record<string, number>) => string) => `| ${label} | ${columns.map(([, s, a]) => f(s, a)).join(' | ')} |`;
+  const lines = [
+    `| | ${columns.map(([n]) => n).join(' | ')} |`,
+    `| --- | ${columns.map(() => '---').join(' | ')} |`,
+    row('normal / anomalous test traces', (s) => `${s.normal.toLocaleString('en-US')} / ${s.anomalous.toLocaleString('en-US')}`),
+    row('valid dimensions, normal: median (quartiles)', (s) => q(s.normalDims)),
+    row('valid dimensions, anomalous: median (quartiles)', (s) => q(s.anomalousDims)),
+    row('distinct sets of valid dimensions, normal / anomalous', (s) => `${s.normalSets} / ${s.anomalousSets}`),
+    row('anomalous with a set no normal trace has', (s) => pct(s.unseenSetShare)),
+    row('... of those, a strict subset / superset of a normal set', (s) => `${pct(s.unseenSubsetShare)} / ${pct(s.unseenSupersetShare)}`),
+    row('rt / path share of the anomalies', (s) => (s.typeShares.rt === undefined ? 'not labelled (paper: 53% / 47%)' : `${pct(s.typeShares.rt)} / ${pct(s.typeShares.path ?? 0)}`)),
+    row('anomalous with an unseen call path', (s) => pct(s.unseenPathShare)),
+  ];
+  if (columns.some(([, , a]) => a)) {
+    for (const m of Object.keys(columns.find(([, , a]) => a)![2]!)) lines.push(row(`AUPRC, ${m}`, (_s, a) => (a?.[m] === undefined ? '-' : a[m].toFixed(3))));
+  }
+  return lines.join('\n');
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [what = 'trainticket', preset = 'quick', seedText = '1'] = process.argv.slice(2);
-  const seed = Number(seedText);
-  if (what === 'trainticket') {
-    const days = trainTicketDays({ ...TRAINTICKET_PRESETS[preset as 'quick'], seed });
-    print(`trainticket ${preset} seed ${seed}`, sanityFigure(days.train, days.test));
-  } else {
-    for (const spec of TABLE_I) {
-      const days = serviceDays(spec, { ...SERVICES_PRESETS[preset as 'quick'], seed });
-      print(`${spec.name} ${preset} seed ${seed}`, sanityFigure(days.train, days.test));
+  const { values: o } = parseArgs({ options: { preset: { type: 'string' }, seed: { type: 'string' }, detectors: { type: 'boolean' }, data: { type: 'string' } } });
+  const preset = o.preset ?? 'quick';
+  const seed = Number(o.seed ?? 1);
+  const registry = builtinRegistry();
+  const ctx = { seed, quick: preset === 'quick', dataRoot: dataRoot(o.data), log: (l: string) => process.stderr.write(`${l}\n`) };
+  const columns: [string, StructureStats, Record<string, number>?][] = [];
+  for (const [label, name, options] of [
+    [`simulated (${preset}, seed ${seed})`, 'trainticket', { preset }],
+    ['released vectors', 'trainticket-released', {}],
+  ] as const) {
+    const d = await registry.dataset(name).load({ ...ctx, options });
+    const stats = structureStats(d);
+    let auprc: Record<string, number> | undefined;
+    if (o.detectors) {
+      process.stderr.write(`${label}: fitting TraceAnomaly and HSTV-3sigma\n`);
+      auprc = { 'TraceAnomaly (quick settings)': await detectorAuprc(d, 'traceanomaly', QUICK_TRACEANOMALY, seed), 'HSTV-3sigma': await detectorAuprc(d, 'hstv-3sigma', {}, seed) };
     }
+    columns.push([label, stats, auprc]);
   }
+  console.log(sideBySide(columns));
 }

@@ -24,6 +24,11 @@ export interface BuildOptions {
   /** Index of the call that glitches, or -1. */
   glitchAt?: number;
   glitchKind?: GlitchKind;
+  /**
+   * A caller gives up on a call whose answer takes longer than this (ms) and gets 504: the per-hop route timeout of
+   * a service mesh's sidecar (Istio's default was 15 s until 1.5). None when absent.
+   */
+  hopTimeoutMs?: number;
 }
 
 /** What a fault did to a trace: the calls it delayed and whether a call to a removed service was attempted. */
@@ -45,7 +50,10 @@ export interface BuiltTrace {
  * Expands one client request into the calls of its trace: each endpoint runs its steps in code order, each call
  * synchronously (call message, the callee's work and calls, response message), with whole-millisecond timestamps.
  * Calls to a removed service fail before reaching it (no call is recorded); the caller then gives up, carries on
- * or answers at once, as its handler says.
+ * or answers at once, as its handler says (TrainTicket's callers all give up: the exception reaches every
+ * ancestor). A slowed-down service (an `rt` fault) has netem-like latency on its network card: every message it
+ * sends (its calls, its answers, its database round trips) is late by the fault's delay. A caller gives up on a
+ * call slower than the hop timeout, while the callee goes on with its own calls.
  */
 export function buildTrace(entry: Endpoint, start: number, opts: BuildOptions): BuiltTrace {
   const b = new Builder(opts);
@@ -58,6 +66,8 @@ class Builder {
   readonly touch: FaultTouch = { rtCalls: [], rtWindow: null, pathWindow: null };
   /** Outcome of the last invoke, and the status its caller saw (502 when the service could not be reached). */
   private ok = true;
+  /** The last invoke answered, but refused the request as business (a rate-limited payment): status 0, no exception. */
+  private refused = false;
   private lastStatus: string = STATUS.ok;
   end = 0;
   private readonly rng: Random;
@@ -73,17 +83,31 @@ class Builder {
     return null;
   }
 
+  /** The netem delay of one message a service sends at time t (0 unless an rt fault slows its network card). */
+  private sendDelay(service: string, t: number): number {
+    const w = this.faultOn(service, undefined, t);
+    return w !== null && w.type === 'rt' && w.external === undefined ? this.jittered(w.delayMs) : 0;
+  }
+
+  /** A netem delay with its jitter (10%), never negative. */
+  private jittered(delayMs: number): number {
+    return Math.max(0, delayMs * (1 + 0.1 * this.rng.normal()));
+  }
+
   /** Runs one call; returns when its response reached the caller; sets `ok`. */
   invoke(ep: Endpoint, caller: string, parent: number, tSend: number, side: Side, scale: number, entrance = false): number {
     const rng = this.rng;
     const fault = this.faultOn(ep.service, ep.external?.name, tSend);
+    this.refused = false;
     if (fault !== null && fault.type === 'path' && fault.external === undefined) {
       this.touch.pathWindow ??= fault;
       this.ok = false;
       this.lastStatus = STATUS.badGateway;
       return tSend + drawConnectFailure(rng);
     }
-    const tRecv = entrance ? tSend : tSend + drawNetwork(rng);
+    // an rt fault at this service (on its own network card; an external service's latency is inside its work)
+    const slow = fault !== null && fault.type === 'rt' && fault.external === undefined ? fault : null;
+    const tRecv = entrance ? tSend : tSend + drawNetwork(rng) + this.sendDelay(caller, tSend);
     const index = this.calls.length;
     const call: Call = {
       caller,
@@ -100,6 +124,7 @@ class Builder {
     this.calls.push(call);
     const work = ep.work;
     let t = tRecv + drawWork(rng, work.floor, work.pre * scale, work);
+    if (slow !== null) for (let k = 0; k < (ep.dbTrips ?? 0); k++) t += this.jittered(slow.delayMs);
     let ok = true;
     let status: string = STATUS.ok;
     const glitch = index === this.o.glitchAt ? this.o.glitchKind : undefined;
@@ -118,12 +143,13 @@ class Builder {
       t += drawWork(rng, 0, work.post * scale, work);
     }
     if (glitch === 'spike') t += 80 + 40 * Math.exp(1.2 * rng.normal());
+    let refused = false;
     if (ok && ep.external?.rateLimit !== undefined && rng.next() < ep.external.rateLimit * this.o.load * this.o.load) {
-      ok = false;
+      refused = true;
       status = STATUS.rateLimited;
     }
     if (fault !== null && fault.type === 'rt') {
-      t += Math.max(0, fault.delayMs * (1 + 0.1 * rng.normal()));
+      if (fault.external !== undefined) t += this.jittered(fault.delayMs);
       this.touch.rtCalls.push(index);
       this.touch.rtWindow ??= fault;
     }
@@ -134,10 +160,20 @@ class Builder {
     call.responseSent = Math.floor(t);
     if (status === STATUS.ok && call.responseSent - call.callReceived > TIMEOUT_MS) status = STATUS.timeout;
     call.status = status;
-    const tBack = entrance ? t : t + drawNetwork(rng);
+    const tBack = entrance ? t : t + drawNetwork(rng) + (slow !== null ? this.jittered(slow.delayMs) : 0);
+    const limit = this.o.hopTimeoutMs;
+    if (!entrance && limit !== undefined && tBack - tSend > limit) {
+      // the caller's sidecar gives up: 504 to the caller, which throws; the callee's own calls went on regardless
+      call.responseReceived = Math.floor(tSend + limit);
+      this.ok = false;
+      this.refused = false;
+      this.lastStatus = STATUS.timeout;
+      return tSend + limit;
+    }
     call.responseReceived = Math.floor(tBack);
     if (entrance) this.end = tBack;
     this.ok = ok;
+    this.refused = refused;
     this.lastStatus = status;
     return tBack;
   }
@@ -191,9 +227,10 @@ class Builder {
     t = this.invoke(c.to, ep.service, self, t, h.side, c.siteScale);
     const bit = 1 << c.order;
     h.made |= bit;
-    if (this.ok) h.failed &= ~bit;
-    else {
-      h.failed |= bit;
+    // a refusal (status 0) is an answer: conditions on the call see it as not ok, the handler carries on
+    if (this.ok && !this.refused) h.failed &= ~bit;
+    else h.failed |= bit;
+    if (!this.ok) {
       if (c.onFail === 'propagate') this.stop = 'error';
       else if (c.onFail === 'return') this.stop = 'done';
     }

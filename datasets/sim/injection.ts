@@ -12,11 +12,14 @@ export interface InjectionProtocol {
   pathMinutes: number;
   /** Reboot and settling after the faults; traces of this stretch are not collected. */
   settleMinutes: number;
-  /** Added latency per rt fault, drawn log-uniformly in this range (ms). */
+  /**
+   * Network-card latency per rt fault (netem: every message the service sends is late by it), drawn log-uniformly
+   * in this range (ms); calibrated on structure against the released vectors (datasets/README.md).
+   */
   delayMs: [number, number];
 }
 
-export const PAPER_PROTOCOL: InjectionProtocol = { rtMinutes: 5, gapSeconds: [5, 30], pathMinutes: 5, settleMinutes: 10, delayMs: [10, 600] };
+export const PAPER_PROTOCOL: InjectionProtocol = { rtMinutes: 5, gapSeconds: [5, 30], pathMinutes: 5, settleMinutes: 10, delayMs: [1000, 15000] };
 
 export interface InjectionPlan {
   windows: FaultWindow[];

@@ -73,6 +73,8 @@ export interface Endpoint {
   /** Pod name of the service's instance. */
   instance: string;
   work: WorkParams;
+  /** Database round trips in its local work (each late by an rt fault's delay at the service). */
+  dbTrips?: number;
   steps: Step[];
   /** A fixed answer that counts as a failure for the caller (a path without handler answers 405). */
   status?: string;

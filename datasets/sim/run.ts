@@ -1,4 +1,4 @@
-import type { Trace, TraceLabel } from '../../src/trace/trace.ts';
+import { ENTRANCE, type Call, type Trace, type TraceLabel } from '../../src/trace/trace.ts';
 import { Random } from '../../src/util/random.ts';
 import { buildTrace, STATUS, type GlitchKind } from './engine.ts';
 import type { FaultSchedule, FaultWindow } from './faults.ts';
@@ -51,6 +51,14 @@ export interface DayOptions {
   glitchKinds?: readonly GlitchKind[];
   /** Median think time between a session's requests, ms. */
   thinkMs: number;
+  /**
+   * Whether the ingress (the entry endpoint's own call, e.g. TrainTicket's nginx dashboard) is traced. When it is
+   * not, a trace starts at the first microservice, and a request whose first microservice could not be reached
+   * leaves no trace at all.
+   */
+  ingressTraced?: boolean;
+  /** Per-hop timeout of the callers' sidecars, ms (engine.ts); none when absent. */
+  hopTimeoutMs?: number;
   seed: number;
 }
 
@@ -144,7 +152,7 @@ export function* simulateDay(o: DayOptions): Generator<SimTrace> {
     const sim = buildSimTrace(p.request, p.time, o, rng, traceNo++);
     while (o.skip !== undefined && skipIdx < o.skip.length && o.skip[skipIdx][1] <= p.time) skipIdx++;
     const skipped = o.skip !== undefined && skipIdx < o.skip.length && o.skip[skipIdx][0] <= p.time;
-    if (!skipped) yield sim.sim;
+    if (!skipped && sim.sim.trace.calls.length > 0) yield sim.sim;
     const next = p.session.next({ ok: sim.ok, status: sim.status });
     if (next.done) continue;
     const at = Math.floor(sim.end + o.thinkMs * Math.exp(0.8 * rng.normal()));
@@ -163,12 +171,30 @@ function buildSimTrace(req: SimRequest, start: number, o: DayOptions, rng: Rando
   const build = (glitchAt: number) => {
     const trng = new Random(seed);
     const id = traceId(trng, o.seed, n);
-    return { id, built: buildTrace(req.entry, start, { rng: trng, request: req.ctx, faults, load, glitchAt, glitchKind }) };
+    return { id, built: buildTrace(req.entry, start, { rng: trng, request: req.ctx, faults, load, glitchAt, glitchKind, ...(o.hopTimeoutMs !== undefined ? { hopTimeoutMs: o.hopTimeoutMs } : {}) }) };
   };
   let { id, built } = build(-1);
   if (glitched) ({ id, built } = build(Math.floor(glitchPick * built.calls.length)));
-  const trace: Trace = { id, calls: built.calls };
-  const { label, fault } = labelOf(trace, built.touch);
+  const untraced = o.ingressTraced === false;
+  const trace: Trace = { id, calls: untraced ? withoutIngress(built.calls) : built.calls };
+  // the delayed calls' indexes follow the calls (one fewer without the ingress, which is never faulted itself)
+  const touch = untraced ? { ...built.touch, rtCalls: built.touch.rtCalls.map((i) => i - 1).filter((i) => i >= 0) } : built.touch;
+  const { label, fault } = labelOf(trace, touch);
   const ok = built.status === STATUS.ok || built.status === STATUS.timeout;
   return { sim: { trace, label, fault, glitch: glitched ? glitchKind : null }, ok, status: built.status, end: built.end };
+}
+
+/**
+ * The calls of a trace without its entrance call (an untraced ingress): the ingress's one callee becomes the
+ * entrance (called by `start`), every other call keeps its parent, renumbered. Empty when the ingress could not
+ * reach its callee.
+ */
+export function withoutIngress(calls: readonly Call[]): Call[] {
+  return calls.slice(1).map((c) => {
+    const parent = c.parent === undefined || c.parent === 0 ? undefined : c.parent - 1;
+    const out: Call = { ...c, ...(c.parent === 0 ? { caller: ENTRANCE } : {}) };
+    if (parent === undefined) delete out.parent;
+    else out.parent = parent;
+    return out;
+  });
 }

@@ -55,7 +55,7 @@ const PATTERNS: [RegExp, string][] = [
  * handling; `exits` are early returns placed before the call at that position.
  */
 interface Rule {
-  calls?: Record<string, { if?: string; onFail?: 'continue' | 'return' }>;
+  calls?: Record<string, { if?: string }>;
   exits?: { before: number; status: string; if: string }[];
   /** Calls the reading marks as commented out that the simulator makes anyway (see the README). */
   enable?: string[];
@@ -63,20 +63,21 @@ interface Rule {
 const ORDER = 'ts-order-service';
 const OTHER = 'ts-order-other-service';
 const ORDER_LOOKUP: Rule = {
-  // look in ts-order first; a failed lookup is read as "not found" and the order-other path is tried
+  // look in ts-order first; its "not found" answer (status 0: a K/T/Z order) sends the lookup to ts-order-other.
+  // A failed call (unreachable, 5xx) is not "not found": it throws and the handler answers 500 (every call site)
   calls: {
-    [`1>${ORDER}`]: { onFail: 'continue' },
-    [`2>${ORDER}`]: { if: 'side=hs&ok:1' },
-    [`2>${OTHER}`]: { if: 'side=normal|failed:1' },
+    [`2>${ORDER}`]: { if: 'side=hs' },
+    [`2>${OTHER}`]: { if: 'side=normal' },
     [`3>${OTHER}`]: { if: 'side=normal' },
   },
 };
 const PRESERVE: Rule = {
   calls: {
-    '9>ts-assurance-service': { if: 'flag:assurance', onFail: 'continue' },
-    '10>ts-food-service': { if: 'flag:food', onFail: 'continue' },
-    '11>ts-consign-service': { if: 'flag:consign', onFail: 'continue' },
-    '13>ts-notification-service': { if: '', onFail: 'continue' },
+    // only their status-0 answers let preserve go on; a failed call throws after the order was created
+    '9>ts-assurance-service': { if: 'flag:assurance' },
+    '10>ts-food-service': { if: 'flag:food' },
+    '11>ts-consign-service': { if: 'flag:consign' },
+    '13>ts-notification-service': { if: '' },
   },
   // trip_detail answers a null trip for a past date: NullPointerException after call 3
   exits: [{ before: 4, status: '500', if: 'flag:pastDate' }],
@@ -87,18 +88,16 @@ const REBOOK_TAIL = {
   [`7>${OTHER}`]: { if: 'flag:paid&!flag:dearer&same&side=normal' },
 };
 const RULES: Record<string, Rule> = {
-  'ts-auth-service:POST /api/v1/users/login': { calls: { '1>ts-verification-code-service': { onFail: 'return' } } },
   'ts-cancel-service:GET /api/v1/cancelservice/cancel/refound/{orderId}': {
-    calls: { [`1>${ORDER}`]: { onFail: 'continue' }, [`2>${OTHER}`]: { if: 'side=normal|failed:1' } },
+    calls: { [`2>${OTHER}`]: { if: 'side=normal' } },
   },
   'ts-cancel-service:GET /api/v1/cancelservice/cancel/{orderId}/{loginId}': {
     calls: {
-      [`1>${ORDER}`]: { onFail: 'continue' },
-      [`2>${ORDER}`]: { if: 'side=hs&ok:1' },
-      [`2>${OTHER}`]: { if: 'side=normal|failed:1' },
-      '3>ts-inside-payment-service': { if: 'side=hs&ok:1' },
+      [`2>${ORDER}`]: { if: 'side=hs' },
+      [`2>${OTHER}`]: { if: 'side=normal' },
+      '3>ts-inside-payment-service': { if: 'side=hs' },
       [`3>${OTHER}`]: { if: 'side=normal' },
-      '4>ts-user-service': { if: 'side=hs&ok:1' },
+      '4>ts-user-service': { if: 'side=hs' },
       '4>ts-inside-payment-service': { if: 'side=normal' },
     },
   },
@@ -107,16 +106,17 @@ const RULES: Record<string, Rule> = {
   'ts-consign-service:PUT /api/v1/consignservice/consigns': { calls: { '1>ts-consign-price-service': { if: 'flag:priced' } } },
   'ts-food-service:GET /api/v1/foodservice/foods/{date}/{startStation}/{endStation}/{tripId}': {
     calls: {
-      '1>ts-food-map-service': { onFail: 'return' },
-      '2>ts-travel-service': { if: '', onFail: 'continue' },
-      '3>ts-station-service': { if: 'side=hs&ok:2' },
-      '4>ts-station-service': { if: 'side=hs&ok:2' },
-      '5>ts-food-map-service': { if: 'side=hs&ok:2' },
+      // ts-travel answers K/T/Z trips with status 0: the food service answers at once
+      '2>ts-travel-service': { if: '' },
+      '3>ts-station-service': { if: 'side=hs' },
+      '4>ts-station-service': { if: 'side=hs' },
+      '5>ts-food-map-service': { if: 'side=hs' },
     },
   },
   'ts-inside-payment-service:POST /api/v1/inside_pay_service/inside_payment': {
     calls: {
-      '2>ts-payment-service': { if: '', onFail: 'continue' },
+      // a payment the bank refused (status 0) is answered at once, the order not marked paid
+      '2>ts-payment-service': { if: '' },
       [`3>${ORDER}`]: { if: 'side=hs&ok:2' },
       [`3>${OTHER}`]: { if: 'side=normal&ok:2' },
     },
@@ -245,7 +245,6 @@ export function deriveTopology(src: Source): TopologyFile {
       }
       const call: CallSpec = { call: c.to, order: c.order };
       if (cond) call.if = cond;
-      if (ruled?.onFail) call.onFail = ruled.onFail;
       if (c.loop !== undefined) {
         if (openLoop !== null && openLoop.id === c.loop && steps[steps.length - 1] === openLoop.spec) openLoop.spec.body.push(call);
         else {

@@ -26,6 +26,12 @@ const WORK: Record<WorkClass | 'proxy', Omit<WorkParams, 'tailP' | 'tailAlpha'>>
   auth: { floor: 20, pre: 25, post: 0, sigma: 0.3 },
   mail: { floor: 5, pre: 25, post: 0, sigma: 0.6 },
 };
+/**
+ * Database round trips in an endpoint's own work, by class (MongoDB or MySQL reads and writes, the login's user
+ * lookup); each is late by an rt fault's network delay at the service. In-memory, static and CPU work has none.
+ */
+const DB_TRIPS: Partial<Record<WorkClass, number>> = { read: 1, write: 1, sql: 1, auth: 1 };
+
 /** 1.5% of requests in a Pareto tail of index 1.7: rare requests tens of times slower than the median. */
 const TAIL = { tailP: 0.015, tailAlpha: 1.7 };
 
@@ -73,6 +79,7 @@ export function buildModel(topology: TopologyFile = loadTopology()): TrainTicket
     if (spec === undefined) throw new Error(`TrainTicket topology has no endpoint ${id}`);
     const service = serviceOf(id);
     const ep: Endpoint = { id, service, operation: id.slice(service.length + 1), instance: podName(service), work: workOf(spec.work, id), steps: [] };
+    if (DB_TRIPS[spec.work]) ep.dbTrips = DB_TRIPS[spec.work];
     if (spec.status !== undefined) ep.status = spec.status;
     if (id === RATE_LIMITED) ep.external = { name: 'bank-payment-gateway', rateLimit: RATE_LIMIT_AT_PEAK };
     built.set(id, ep);

@@ -28,6 +28,10 @@ export interface TrainTicketConfig {
   glitchRate: number;
   /** Median think time between the requests of a session, ms. */
   thinkMs: number;
+  /** Whether ts-ui-dashboard (nginx) is traced, as the root of every trace (see the datasets README). */
+  ingressTraced: boolean;
+  /** A caller's sidecar gives up on a call after this long, ms (Istio's default route timeout until 1.5: 15 s). */
+  hopTimeoutMs: number;
   sessionWeights: Record<SessionKind, number>;
   /** Epoch ms at which the training day starts; the test day follows it. */
   startEpoch: number;
@@ -42,6 +46,8 @@ const BASE: Omit<TrainTicketConfig, 'seed' | 'trainTraces' | 'testTraces' | 'nor
   protocol: PAPER_PROTOCOL,
   glitchRate: 0.003,
   thinkMs: 1500,
+  ingressTraced: false,
+  hopTimeoutMs: 15_000,
   sessionWeights: SESSION_WEIGHTS,
   startEpoch: DAY0,
 };
@@ -53,8 +59,8 @@ const BASE: Omit<TrainTicketConfig, 'seed' | 'trainTraces' | 'testTraces' | 'nor
  * fault windows need the paper's test load for every service to be touched).
  */
 export const TRAINTICKET_PRESETS = {
-  paper: { ...BASE, seed: 1, trainTraces: 380_000, testTraces: 87_000, normalKeep: 0.425 },
-  quick: { ...BASE, seed: 1, trainTraces: 19_000, testTraces: 87_000, normalKeep: 0.425 },
+  paper: { ...BASE, seed: 1, trainTraces: 380_000, testTraces: 105_000, normalKeep: 0.353 },
+  quick: { ...BASE, seed: 1, trainTraces: 19_000, testTraces: 105_000, normalKeep: 0.353 },
 } satisfies Record<string, TrainTicketConfig>;
 export type TrainTicketPreset = keyof typeof TRAINTICKET_PRESETS;
 
@@ -83,7 +89,7 @@ export function trainTicketDays(config: TrainTicketConfig, model: TrainTicketMod
   const testStart = config.startEpoch + Math.ceil((config.trainShape.minutes * 60_000) / DAY) * DAY;
   const services = config.services ?? model.services;
   const plan = planInjections(services, testCurve, testStart, planRng, config.protocol);
-  const common = { workload, meanRequests, glitchRate: config.glitchRate, thinkMs: config.thinkMs };
+  const common = { workload, meanRequests, glitchRate: config.glitchRate, thinkMs: config.thinkMs, ingressTraced: config.ingressTraced, hopTimeoutMs: config.hopTimeoutMs };
   return {
     model,
     train: { [Symbol.iterator]: () => simulateDay({ ...common, curve: trainCurve, startEpoch: config.startEpoch, seed: trainSeed }) },

@@ -3,6 +3,7 @@ import type { PathDefinition } from '../callpaths/call-path-list.ts';
 import type { EdgeLabel } from '../callpaths/edges.ts';
 import { inputSize } from '../contracts/dataset.ts';
 import { BANDWIDTH_RULES } from '../decision/kde.ts';
+import { CALIBRATION_SOURCES } from '../decision/calibration.ts';
 import { openModelFolder, saveModel } from '../detector/model-folder.ts';
 import { TraceAnomalyLocalizer } from '../localize/traceanomaly-localizer.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from '../detector/options.ts';
@@ -21,13 +22,17 @@ const D = DEFAULT_OPTIONS;
 export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns MAP.json] [--strict] [--max-spans-per-trace N] --out MODEL_DIR
                    [--definition prefix|ancestors] [--edge service|endpoint]
                    [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N]
-                   [--flow rnvp|planar] [--flow-length K] [--z-dim N] [--max-epochs N] [--batch-size N]
-                   [--patience N] [--valid-every N] [--samples L_z] [--alpha A] [--bandwidth silverman|scott]
+                   [--flow rnvp|planar] [--flow-length K] [--z-dim N] [--max-epochs N] [--max-steps N] [--batch-size N]
+                   [--patience N] [--valid-every-steps N] [--min-steps N] [--samples L_z] [--alpha A] [--bandwidth silverman|scott]
+                   [--calibration heldout|train|crossfit] [--folds K]
   Trains TraceAnomaly (paper sec. III) on normal traces: STVs (released text format or stv.csv) or a raw export
-  (call paths are then built from it). 10% of the traces are held out for early stopping and the KDE.
+  (call paths are then built from it). 10% of the traces are held out for early stopping; the decision KDE is
+  fitted to normal log p(x) from --calibration: the held-out traces, the training traces themselves, or every
+  training trace scored by a model of K folds that did not train on it (crossfit).
   Writes MODEL_DIR/model.json, weights.bin, hstv.json (for root causes) and, for raw traces, callpaths.json.
-  Defaults: seed ${D.seed}, flow ${D.flow}, K ${D.flowLength}, z ${D.zDim}, max epochs ${D.maxEpochs}, batch ${D.batchSize},
-  validation every ${D.validEvery} epochs (L_z ${D.validSamples}), patience ${D.patience}, L_z ${D.samples}, alpha ${D.alpha},
+  Defaults: seed ${D.seed}, flow ${D.flow}, K ${D.flowLength}, z ${D.zDim}, batch ${D.batchSize}, the held-out NLL every
+  ${D.validEverySteps} steps (L_z ${D.validSamples}), stop after ${D.patience} validations without a new best but not before ${D.minSteps} steps,
+  at most ${D.maxSteps} steps and ${D.maxEpochs} epochs, L_z ${D.samples}, alpha ${D.alpha}, calibration ${D.calibration} (folds ${D.folds}),
   ${D.workers} worker threads on wasm; K 0 is the vanilla VAE.
   ${MAX_SPANS_HELP}`;
 
@@ -53,10 +58,14 @@ export async function trainCommand(args: string[]): Promise<number> {
     'flow-length': { type: 'string' },
     'z-dim': { type: 'string' },
     'max-epochs': { type: 'string' },
+    'max-steps': { type: 'string' },
     'batch-size': { type: 'string' },
     patience: { type: 'string' },
-    'valid-every': { type: 'string' },
+    'valid-every-steps': { type: 'string' },
+    'min-steps': { type: 'string' },
     bandwidth: { type: 'string' },
+    calibration: { type: 'string' },
+    folds: { type: 'string' },
   });
   if (o.help) {
     console.log(TRAIN_USAGE);
@@ -73,10 +82,14 @@ export async function trainCommand(args: string[]): Promise<number> {
     flowLength: intArg(o['flow-length'], 'flow-length', D.flowLength, 0),
     zDim: intArg(o['z-dim'], 'z-dim', D.zDim, 2),
     maxEpochs: intArg(o['max-epochs'], 'max-epochs', D.maxEpochs),
+    maxSteps: intArg(o['max-steps'], 'max-steps', D.maxSteps),
     batchSize: intArg(o['batch-size'], 'batch-size', D.batchSize),
     patience: intArg(o.patience, 'patience', D.patience),
-    validEvery: intArg(o['valid-every'], 'valid-every', D.validEvery),
+    validEverySteps: intArg(o['valid-every-steps'], 'valid-every-steps', D.validEverySteps),
+    minSteps: intArg(o['min-steps'], 'min-steps', D.minSteps, 0),
     bandwidth: oneOf(o.bandwidth, 'bandwidth', BANDWIDTH_RULES, D.bandwidth),
+    calibration: oneOf(o.calibration, 'calibration', CALIBRATION_SOURCES, D.calibration),
+    folds: intArg(o.folds, 'folds', D.folds, 2),
   };
   // the model folder is checked before the minutes of training (and cleared of a killed run's partial files)
   const folder = await openModelFolder(outDir);

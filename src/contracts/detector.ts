@@ -42,6 +42,8 @@ export interface Detector {
 /** Progress callbacks a long `fit` or `score` may call; the caller decides how to show them. */
 export interface FitHooks {
   progress?(event: ProgressEvent): void;
+  /** Something the caller should tell the user (a method never prints): e.g. a calibration set too small for alpha. */
+  warn?(message: string): void;
 }
 
 export interface ProgressEvent {

@@ -27,6 +27,13 @@ export interface DetectionMetrics {
   bestF1: number;
   /** Where the oracle best F1 lies. */
   bestF1At?: { threshold: number; precision: number; recall: number };
+  /** False-positive rate of the method's own verdicts: fp / (fp + tn). */
+  fpr?: number;
+  /**
+   * Oracle operating points: the best recall of any threshold on the test scores whose false-positive rate is at
+   * most the key (0.001, 0.0033, 0.01; labels used to place the threshold).
+   */
+  recallAtFpr?: Record<string, number>;
   tp: number;
   fp: number;
   fn: number;
@@ -62,6 +69,8 @@ export interface CellResult {
   ranking?: { cases: number; precisionAtK: Record<string, number | null> };
   /** Any other numbers a cell reports (task cells, scoring time per sample, ...). */
   values?: Record<string, number>;
+  /** What the method warned about while it ran (e.g. a calibration set too small to resolve alpha). */
+  warnings?: string[];
   /** Larger outputs a task cell keeps (e.g. a density grid). */
   artifacts?: Record<string, unknown>;
   /**

@@ -1,11 +1,12 @@
 import type { AnomalyType, DetectorInput } from '../contracts/dataset.ts';
-import type { Detector } from '../contracts/detector.ts';
+import type { Detector, FitHooks } from '../contracts/detector.ts';
+import { calibrationInfo, calibrationWarning, type CalibrationInfo } from '../decision/calibration.ts';
 import { GaussianKde, type BandwidthRule } from '../decision/kde.ts';
 import type { DensityModel } from '../density/density-model.ts';
 import type { StvMatrix } from '../stv/matrix.ts';
 import { unknownOption } from '../util/errors.ts';
 import type { Whitelist } from '../stv/whitelist.ts';
-import { anomalyScores, decideByPValue, prepareScoring, prepareTraining, type PipelineOptions } from './pipeline.ts';
+import { anomalyScores, calibrationValues, decideByPValue, prepareScoring, prepareTraining, type PipelineOptions } from './pipeline.ts';
 import type { InputSpace } from './prepare.ts';
 
 export interface DensityDetectorOptions extends PipelineOptions {
@@ -15,6 +16,8 @@ export interface DensityDetectorOptions extends PipelineOptions {
 
 export const DENSITY_PIPELINE_DEFAULTS: DensityDetectorOptions = {
   validFraction: 0.1,
+  calibration: 'heldout',
+  folds: 5,
   seed: 1,
   definition: 'prefix',
   edgeLabel: 'service',
@@ -32,22 +35,42 @@ export class DensityDetector implements Detector {
   readonly needs = 'either' as const;
   readonly detects: readonly AnomalyType[] = ['rt', 'path'];
   readonly options: Readonly<Record<string, unknown>>;
-  private fitted: { space: InputSpace; kde: GaussianKde } | null = null;
+  private fitted: { space: InputSpace; kde: GaussianKde; calibration: CalibrationInfo } | null = null;
+  private readonly model: DensityModel;
 
+  /** `makeModel` gives a fresh, unfitted density model (crossfit fits one per fold). */
   constructor(
     readonly name: string,
-    private readonly model: DensityModel,
+    private readonly makeModel: () => DensityModel,
     private readonly pipeline: DensityDetectorOptions = DENSITY_PIPELINE_DEFAULTS,
     private readonly whitelist?: Whitelist,
   ) {
-    this.options = { ...pipeline, model: model.name, ...model.options };
+    this.model = makeModel();
+    this.options = { ...pipeline, model: this.model.name, ...this.model.options };
   }
 
-  async fit(data: DetectorInput): Promise<void> {
-    const { space, train, valid } = prepareTraining(data, this.pipeline);
-    await this.model.fit(rowsOf(train));
-    const validLogDensity = await this.model.logDensity(rowsOf(valid));
-    this.fitted = { space, kde: new GaussianKde(validLogDensity, this.pipeline.bandwidth) };
+  /** Which normal traces the decision KDE was fitted to. */
+  get calibration(): CalibrationInfo | null {
+    return this.fitted?.calibration ?? null;
+  }
+
+  async fit(data: DetectorInput, hooks?: FitHooks): Promise<void> {
+    const p = this.pipeline;
+    const prepared = prepareTraining(data, p);
+    await this.model.fit(rowsOf(prepared.train));
+    const values = await calibrationValues(prepared, p, {
+      scoreFitted: async (rows) => Float64Array.from(await this.model.logDensity(rowsOf(rows))),
+      // as the fitted model, a fold's model learns from the rows outside the fold's held-out share
+      fitFold: async (_fold, _folds, train, _valid, out) => {
+        const m = this.makeModel();
+        await m.fit(rowsOf(train));
+        return Float64Array.from(await m.logDensity(rowsOf(out)));
+      },
+    });
+    const calibration = calibrationInfo(p.calibration, values.logDensity.length, p.alpha, p.folds);
+    const warning = calibrationWarning(calibration, p.alpha);
+    if (warning) hooks?.warn?.(`${this.name}: ${warning}`);
+    this.fitted = { space: prepared.space, kde: new GaussianKde(values.logDensity, p.bandwidth), calibration };
   }
 
   async score(data: DetectorInput): Promise<Float64Array> {

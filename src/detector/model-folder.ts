@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CallPathList, type CallPathListJson } from '../callpaths/call-path-list.ts';
 import { HstvReference, type HstvReferenceJson } from '../hstv/hstv-reference.ts';
 import { GaussianKde, type KdeJson } from '../decision/kde.ts';
+import type { CalibrationInfo } from '../decision/calibration.ts';
 import type { VaeConfig } from '../model/config.ts';
 import type { TrainReport } from '../model/trainer.ts';
 import { FlowVae } from '../model/vae.ts';
@@ -15,7 +16,8 @@ import type { FittedModel } from './traceanomaly-detector.ts';
 /**
  * A trained model as a folder:
  * - model.json: options, network configuration, the parameter layout of weights.bin, the input space
- *   (STV width, dimension ids, normalisation), the KDE (bandwidth and validation log p(x)) and the training report;
+ *   (STV width, dimension ids, normalisation), the KDE (bandwidth and the calibration traces' log p(x)), which
+ *   traces those were (`calibration`) and the training report;
  * - weights.bin: the parameters, float32 little-endian, in the order model.json lists them;
  * - callpaths.json: the call path list, when the model was trained on raw traces;
  * - hstv.json: the training traces' HSTV index, for root-cause localisation of anomalous traces (sec. II-D).
@@ -30,6 +32,8 @@ export interface ModelJson {
   parameters: { name: string; shape: number[] }[];
   input: { width: number; dimensionIds: string[] | null; normalisation: Normalisation; callPaths: string | null; hstv?: string | null };
   kde: KdeJson;
+  /** Which normal traces the KDE was fitted to, and whether they resolve alpha (src/decision/calibration.ts). */
+  calibration?: CalibrationInfo;
   training: TrainReport | null;
 }
 
@@ -60,6 +64,7 @@ export async function saveModel(
     parameters: layout.specs.map((s) => ({ name: s.name, shape: s.shape })),
     input: { width: m.space.width, dimensionIds: m.space.dimensionIds ?? null, normalisation: m.space.norm, callPaths: m.space.callPaths ? 'callpaths.json' : null, hstv: hstv ? 'hstv.json' : null },
     kde: m.kde.toJSON(),
+    ...(m.calibration ? { calibration: m.calibration } : {}),
     training: m.report ?? null,
   };
   const out = folder ?? (await openModelFolder(dir));
@@ -117,6 +122,7 @@ export async function loadModel(dir: string): Promise<{ model: FittedModel; opti
     params,
     space: { width: json.input.width, norm: json.input.normalisation, ...(json.input.dimensionIds ? { dimensionIds: json.input.dimensionIds } : {}), ...(callPaths ? { callPaths } : {}) },
     kde: GaussianKde.fromJSON(json.kde),
+    ...(json.calibration ? { calibration: json.calibration } : {}),
     ...(json.training ? { report: json.training } : {}),
     ...(json.backend ? { backend: json.backend } : {}),
   };

@@ -2,6 +2,7 @@ import type { BackendChoice } from '../backend/backend.ts';
 import type { PathDefinition } from '../callpaths/call-path-list.ts';
 import type { EdgeLabel } from '../callpaths/edges.ts';
 import type { BandwidthRule } from '../decision/kde.ts';
+import type { CalibrationSource } from '../decision/calibration.ts';
 import { DEFAULT_VAE } from '../model/config.ts';
 import type { FlowKind } from '../model/flows/build.ts';
 import { DEFAULT_TRAIN, type TrainOptions } from '../model/train-options.ts';
@@ -23,8 +24,12 @@ export interface TraceAnomalyOptions extends Omit<TrainOptions, 'workers' | 'see
   /** Significance level of the KDE p-value test. */
   alpha: number;
   bandwidth: BandwidthRule;
-  /** Share of the training traces held out for validation (early stopping) and for the KDE. */
+  /** Share of the training traces held out for validation (early stopping) and for the `heldout` KDE. */
   validFraction: number;
+  /** Which normal traces' log p(x) the decision KDE is fitted to: heldout, train or crossfit (src/decision/calibration.ts). */
+  calibration: CalibrationSource;
+  /** Folds of `crossfit` (each fold's log p(x) from a model trained on the others). */
+  folds: number;
   seed: number;
   backend: BackendChoice;
   /** Worker threads on the wasm backend. */
@@ -46,6 +51,8 @@ export const DEFAULT_OPTIONS: TraceAnomalyOptions = {
   alpha: 0.001,
   bandwidth: 'silverman',
   validFraction: 0.1,
+  calibration: 'heldout',
+  folds: 5,
   backend: 'auto',
   definition: 'prefix',
   edgeLabel: 'service',

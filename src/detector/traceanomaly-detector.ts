@@ -13,7 +13,9 @@ import { canonicalJson } from '../util/canonical-json.ts';
 import { traceKey, type Analysis } from './analysis.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from './options.ts';
 import type { InputSpace } from './prepare.ts';
-import { anomalyScores, decideByPValue, prepareScoring, prepareTraining } from './pipeline.ts';
+import { anomalyScores, calibrationValues, decideByPValue, prepareScoring, prepareTraining, type CalibrationValues, type PreparedTraining } from './pipeline.ts';
+import { calibrationInfo, calibrationWarning, type CalibrationInfo } from '../decision/calibration.ts';
+import { Random } from '../util/random.ts';
 
 /** Everything a fitted detector holds; saved and loaded as a model folder (model-folder.ts). */
 export interface FittedModel {
@@ -21,6 +23,8 @@ export interface FittedModel {
   params: Float32Array;
   space: InputSpace;
   kde: GaussianKde;
+  /** Which normal traces the KDE was fitted to (absent in model folders written before calibration sources). */
+  calibration?: CalibrationInfo;
   report?: TrainReport;
   /** The backend the model was trained on. */
   backend?: string;
@@ -52,9 +56,26 @@ function divergedError(e: TrainingDivergedError, parts: StvMatrix[], space: Inpu
 }
 
 /**
+ * What fit() learns apart from the decision KDE, and the calibration sets computed from it so far (keyed by
+ * calibration source, folds and L_z): cells of an experiment that differ only in options used after training
+ * share one such state (Detector.fitKey), so that crossfit's fold models are trained once for every alpha.
+ */
+interface TrainedState {
+  config: VaeConfig;
+  params: Float32Array;
+  space: InputSpace;
+  report: TrainReport;
+  backend: string;
+  calibrations: Map<string, CalibrationValues>;
+  /** Scores of inputs already scored with this state (see scoreRows). */
+  scored: WeakMap<object, Map<string, { rows: number[]; logPx: Float64Array; elbo: Float64Array }>>;
+}
+
+/**
  * TraceAnomaly (Liu et al., ISSRE 2020) behind the Detector contract: STVs (built from raw traces when those
  * are given), normalised as the reference code does; the flow-VAE trained by SGVB on 90% of the training
- * traces; log p(x) by importance sampling; a KDE over the held-out 10%'s log p(x); anomalous when the left-tail
+ * traces with early stopping on the held-out 10%; log p(x) by importance sampling; a KDE over normal traces'
+ * log p(x) from the calibration source (held-out, training or cross-fitted traces); anomalous when the left-tail
  * p-value is below alpha or the trace has an unseen call path (not whitelisted).
  *
  * score() returns -log p(x), +Infinity for a trace with an unseen call path.
@@ -64,6 +85,7 @@ export class TraceAnomalyDetector implements Detector {
   readonly detects: readonly AnomalyType[] = ['rt', 'path'];
   readonly options: Readonly<TraceAnomalyOptions>;
   private fitted: FittedModel | null = null;
+  private trained: TrainedState | null = null;
   private backendInfo: BackendInfo | null = null;
   /** The last analysis, for callers that want more than scores (p-values, unseen paths). */
   lastAnalysis: Analysis | null = null;
@@ -106,28 +128,54 @@ export class TraceAnomalyDetector implements Detector {
 
   async fit(data: DetectorInput, hooks?: FitHooks): Promise<void> {
     await this.backendReady();
-    const o = this.options;
-    const { space, train: rest, valid } = prepareTraining(data, o);
-    const config = this.vaeConfig(space.norm.columns.length);
-    const model = new FlowVae(config);
-    const { engine, report } = await train(model, rest.values, valid.values, { ...o }, hooks).catch((e: unknown) => {
-      throw e instanceof TrainingDivergedError ? divergedError(e, [rest, valid], space) : e;
+    const prepared = prepareTraining(data, this.options);
+    const config = this.vaeConfig(prepared.space.norm.columns.length);
+    const { engine, report } = await train(new FlowVae(config), prepared.train.values, prepared.valid.values, { ...this.options }, hooks).catch((e: unknown) => {
+      throw e instanceof TrainingDivergedError ? divergedError(e, [prepared.train, prepared.valid], prepared.space) : e;
     });
     try {
-      const kde = await this.kdeOf(engine, valid, hooks);
-      this.fitted = { config, params: await engine.params(), space, kde, report, backend: this.backendInfo!.name };
+      this.trained = { config, params: await engine.params(), space: prepared.space, report, backend: this.backendInfo!.name, calibrations: new Map(), scored: new WeakMap() };
+      await this.calibrate(prepared, engine, hooks);
     } finally {
       await engine.close();
     }
   }
 
   /**
-   * The KDE over the held-out traces' log p(x) at this detector's L_z and bandwidth rule. Scoring them at the
-   * full L_z takes as long as scoring that many test traces, so it reports progress as the phase `kde`.
+   * Fits the decision KDE to the calibration set of this detector's options (computed once per trained state,
+   * source, folds and L_z), and warns when that set is too small to resolve alpha. Scoring the calibration
+   * traces at the full L_z takes as long as scoring that many test traces: progress phase `kde`.
    */
-  private async kdeOf(engine: TrainEngine, valid: StvMatrix, hooks?: FitHooks): Promise<GaussianKde> {
-    const r = await this.scoreMatrix(engine, valid, 'kde', hooks);
-    return new GaussianKde(r.logPx, this.options.bandwidth);
+  private async calibrate(prepared: PreparedTraining, engine: TrainEngine, hooks?: FitHooks): Promise<void> {
+    const o = this.options;
+    const state = this.trained!;
+    const key = canonicalJson({ calibration: o.calibration, folds: o.calibration === 'crossfit' ? o.folds : null, samples: o.samples });
+    let values = state.calibrations.get(key);
+    if (!values) {
+      values = await calibrationValues(prepared, o, {
+        scoreFitted: async (rows) => (await this.scoreMatrix(engine, rows, 'kde', hooks)).logPx,
+        fitFold: (fold, folds, trainRows, validRows, out) => this.fitFold(state.config, fold, folds, trainRows, validRows, out, hooks),
+      });
+      state.calibrations.set(key, values);
+    }
+    const calibration = calibrationInfo(o.calibration, values.logDensity.length, o.alpha, o.folds);
+    const warning = calibrationWarning(calibration, o.alpha);
+    if (warning) hooks?.warn?.(`${this.name}: ${warning}`);
+    const { calibrations: _c, scored: _s, ...model } = state;
+    this.fitted = { ...model, kde: new GaussianKde(values.logDensity, o.bandwidth), calibration };
+  }
+
+  /** One fold of crossfit: a model with the same options (a seed of its own) trained on the other folds scores this one. */
+  private async fitFold(config: VaeConfig, fold: number, folds: number, trainRows: StvMatrix, validRows: StvMatrix, out: StvMatrix, hooks?: FitHooks): Promise<Float64Array> {
+    const seed = new Random(this.options.seed).fork(101 + fold).int(2 ** 31);
+    const phase = (p: string) => `fold ${fold + 1}/${folds} ${p}`;
+    const foldHooks: FitHooks = { ...hooks, progress: (e) => hooks?.progress?.({ ...e, phase: phase(e.phase) }) };
+    const { engine } = await train(new FlowVae(config), trainRows.values, validRows.values, { ...this.options, seed }, foldHooks);
+    try {
+      return (await this.scoreMatrix(engine, out, 'kde', hooks)).logPx;
+    } finally {
+      await engine.close();
+    }
   }
 
   /**
@@ -142,26 +190,25 @@ export class TraceAnomalyDetector implements Detector {
     );
   }
 
-  /** What fit() learns depends on every option but L_z, alpha and the bandwidth rule (used after training) and the name. */
+  /** What fit() trains depends on every option but those used after training (L_z, alpha, bandwidth, calibration) and the name. */
   fitKey(): string {
-    const { samples: _l, alpha: _a, bandwidth: _b, name: _n, ...rest } = this.options;
+    const { samples: _l, alpha: _a, bandwidth: _b, name: _n, calibration: _c, folds: _f, ...rest } = this.options;
     return canonicalJson(rest);
   }
 
-  /** The trained network, its input space and training report (the KDE is redone by adoptFit). */
+  /** The trained network, its input space, training report and the calibration sets computed so far. */
   fittedState(): unknown {
-    const { kde: _k, ...state } = this.model;
-    return state;
+    if (!this.trained) throw new Error(`${this.name}: fit() first`);
+    return this.trained;
   }
 
-  /** Takes the trained network of a detector with the same fitKey and fits the KDE at this L_z and bandwidth. */
+  /** Takes the trained state of a detector with the same fitKey and fits the KDE for this detector's calibration options. */
   async adoptFit(state: unknown, data: DetectorInput, hooks?: FitHooks): Promise<void> {
     await this.backendReady();
-    const s = state as Omit<FittedModel, 'kde'>;
-    const { valid } = prepareTraining(data, this.options);
-    const engine = await openEngine(new FlowVae(s.config), s.params, new Float32Array(0), { ...this.options });
+    this.trained = state as TrainedState;
+    const engine = await openEngine(new FlowVae(this.trained.config), this.trained.params, new Float32Array(0), { ...this.options });
     try {
-      this.fitted = { ...s, kde: await this.kdeOf(engine, valid, hooks) };
+      await this.calibrate(prepareTraining(data, this.options), engine, hooks);
     } finally {
       await engine.close();
     }
@@ -177,17 +224,11 @@ export class TraceAnomalyDetector implements Detector {
     const logPx = new Float64Array(n).fill(NaN);
     const elbo = new Float64Array(n).fill(NaN);
     if (rows.length > 0) {
-      const model = new FlowVae(m.config);
-      const engine = await this.scoringEngine(model);
-      try {
-        const r = await this.scoreMatrix(engine, x, 'score', hooks);
-        rows.forEach((row, k) => {
-          logPx[row] = r.logPx[k];
-          elbo[row] = r.elbo[k];
-        });
-      } finally {
-        await engine.close();
-      }
+      const r = await this.scoreRows(data, rows, x, hooks);
+      rows.forEach((row, k) => {
+        logPx[row] = r.logPx[k];
+        elbo[row] = r.elbo[k];
+      });
     }
     const pValue = new Float64Array(n);
     const anomalous = new Uint8Array(n);
@@ -197,6 +238,32 @@ export class TraceAnomalyDetector implements Detector {
     }
     this.lastAnalysis = { ids, logPx, elbo, pValue, anomalous, unseen };
     return this.lastAnalysis;
+  }
+
+  /**
+   * log p(x) and the ELBO of the rows to score. A fitted (not loaded) detector remembers them per input object, L_z
+   * and seed in its trained state, so that experiment cells sharing that state (other alpha, calibration) and
+   * scoring the same test split do not score it again: the values would be the same bytes.
+   */
+  private async scoreRows(data: DetectorInput, rows: number[], x: StvMatrix, hooks?: FitHooks): Promise<{ logPx: Float64Array; elbo: Float64Array }> {
+    const o = this.options;
+    const memo = this.trained && this.fitted?.params === this.trained.params ? this.trained.scored : null;
+    const key = canonicalJson({ samples: o.samples, seed: o.seed });
+    // the input's matrix or trace list (the same objects for every cell on one data set; the wrapper is not)
+    const input: object = data.stv ?? data.traces ?? data;
+    const known = memo?.get(input)?.get(key);
+    if (known && known.rows.length === rows.length && known.rows.every((r, i) => r === rows[i])) return known;
+    const engine = await this.scoringEngine(new FlowVae(this.model.config));
+    try {
+      const r = await this.scoreMatrix(engine, x, 'score', hooks);
+      if (memo) {
+        if (!memo.has(input)) memo.set(input, new Map());
+        memo.get(input)!.set(key, { rows, logPx: r.logPx, elbo: r.elbo });
+      }
+      return r;
+    } finally {
+      await engine.close();
+    }
   }
 
   private scoringEngine(model: FlowVae): Promise<TrainEngine> {

@@ -12,11 +12,15 @@ export interface AggregateRow {
   variant: string;
   options: Record<string, unknown>;
   seeds: number[];
-  /** ok: every seed finished; failed: none did; partial: some did; not-applicable: the method cannot run on the data. */
-  status: 'ok' | 'partial' | 'failed' | 'not-applicable';
+  /**
+   * ok: every seed finished; failed: none did; missing: none is on disk yet, and none failed (`--report-only`
+   * before every shard ran); partial: some did; not-applicable: the method cannot run on the data.
+   */
+  status: 'ok' | 'partial' | 'failed' | 'missing' | 'not-applicable';
   reason?: string;
   /**
-   * Mean and std over seeds of each number, by flat name: precision, recall, f1, auprc, bestF1, `rt.recall`,
+   * Mean and std over seeds of each number, by flat name: precision, recall, f1, auprc, bestF1, fpr,
+   * recallAtFpr0.001 (and the other levels), `rt.recall`,
    * `rt.precision`, ..., `p@1`, ..., trainSec, testSec, and the values of task cells. null = N/A.
    */
   metrics: Record<string, MeanStd | null>;
@@ -30,8 +34,10 @@ export interface AggregateRow {
 export function flatMetrics(r: CellResult): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   if (r.metrics) {
-    const { precision, recall, f1, auprc, bestF1 } = r.metrics;
+    const { precision, recall, f1, auprc, bestF1, fpr, recallAtFpr } = r.metrics;
     Object.assign(out, { precision, recall, f1, auprc, bestF1 });
+    if (fpr !== undefined) out.fpr = fpr;
+    for (const [level, v] of Object.entries(recallAtFpr ?? {})) out[`recallAtFpr${level}`] = v;
   }
   for (const [type, m] of Object.entries(r.perType ?? {})) {
     out[`${type}.precision`] = m.precision;
@@ -65,7 +71,8 @@ export function aggregateCells(cells: readonly CellRecord[]): AggregateRow[] {
     }
     const first = g[0].spec;
     const na = done.find((r) => r.status === 'not-applicable');
-    const status: AggregateRow['status'] = na ? 'not-applicable' : ok.length === 0 ? 'failed' : ok.length < g.length ? 'partial' : 'ok';
+    const none = g.every((c) => c.missing) ? 'missing' : 'failed';
+    const status: AggregateRow['status'] = na ? 'not-applicable' : ok.length === 0 ? none : ok.length < g.length ? 'partial' : 'ok';
     return {
       dataset: first.dataset,
       method: first.method,

@@ -8,12 +8,32 @@ import { PROJECT_ROOT } from '../util/data-root.ts';
 import { densityGridTask } from './tasks/density-grid.ts';
 import { gmmDetector } from '../../baselines/gmm/detector.ts';
 import { checkedTraceAnomaly, checkedVae } from './checked-detectors.ts';
+import { DEFAULT_OPTIONS } from '../detector/options.ts';
 import { kdeDetector } from '../../baselines/kde/detector.ts';
 import { canonicalJson } from './cell-key.ts';
 import { tinyService } from './demo/tiny-service.ts';
 import { ZScoreDetector } from './demo/zscore-detector.ts';
 import { Registry, type DatasetEntry, type MethodEntry } from './registry.ts';
 import { datasetFromTraces } from './trace-dataset.ts';
+
+/**
+ * Rough estimates of a cell's cost, for `--shard`'s balance (src/experiments/shard.ts): seconds per cell at the
+ * size of the trainticket quick preset on this project's shared 2-core machine; only ratios matter. Measured
+ * there: the localisers (table4 --quick: MEPFL's forest about 60 s, the others under 1 s) and TraceAnomaly
+ * (ablation-samples --quick: about 25 s an epoch and 3.6 s per importance sample L_z, scoring and KDE). The
+ * others are scaled from the README's benchmark times (OmniAnomaly's fit about 10 times AEVB's; the LSTMs between).
+ */
+const COST: Record<string, number> = {
+  rule: 1, 'hstv-3sigma': 1, wfg: 2, cfg: 2, cpd: 2,
+  aevb: 30, deeplog: 100, 'multimodal-lstm': 100, omnianomaly: 150, gmm: 20, kde: 60,
+  monitorrank: 1, rcsf: 1, 'traceanomaly-rca': 1, mepfl: 60, 'density-grid': 60,
+};
+const fixedCost = (name: string) => (COST[name] === undefined ? {} : { cost: () => COST[name] });
+
+/** TraceAnomaly's and the vanilla VAE's cost: training by epochs, scoring by importance samples. */
+function traceAnomalyCost({ options }: { options: Record<string, unknown> }): number {
+  return 30 + 25 * Number(options.maxEpochs ?? DEFAULT_OPTIONS.maxEpochs) + 3.6 * Number(options.samples ?? DEFAULT_OPTIONS.samples);
+}
 
 /** The demo's tiny made-up service (src/experiments/demo/tiny-service.ts); options `train`, `testNormal`, `testAnomalies`. */
 export const demoDataset: DatasetEntry = {
@@ -53,6 +73,7 @@ export const detectionBaselines: MethodEntry[] = BASELINE_NAMES.map((name) => ({
   description: `${name} detection baseline (baselines/${name === 'hstv-3sigma' ? 'hstv' : name === 'rule' ? 'rules' : name}/)`,
   version: '1',
   create: ({ options }) => createBaseline(name, options),
+  ...fixedCost(name),
 }));
 
 /** TraceAnomaly itself and, as in Table VI, the same detector with no posterior flow (the vanilla VAE). */
@@ -64,6 +85,7 @@ export const traceAnomalyMethods: MethodEntry[] = [
     version: '1',
     create: ({ seed, options }) => checkedTraceAnomaly({ ...options, seed }),
     backend: activeBackend,
+    cost: traceAnomalyCost,
   },
   {
     kind: 'detection',
@@ -72,6 +94,7 @@ export const traceAnomalyMethods: MethodEntry[] = [
     version: '1',
     create: ({ seed, options }) => checkedVae({ ...options, seed }),
     backend: activeBackend,
+    cost: traceAnomalyCost,
   },
 ];
 
@@ -83,6 +106,7 @@ export const densityMethods: MethodEntry[] = [
     description: 'TraceAnomaly with GMM (Table VI): EM, components by BIC, the same STVs, KDE p-value decision and unseen rule',
     version: '1',
     create: ({ seed, options }) => gmmDetector({ ...options, seed }),
+    ...fixedCost('gmm'),
   },
   {
     kind: 'detection',
@@ -90,6 +114,7 @@ export const densityMethods: MethodEntry[] = [
     description: 'TraceAnomaly with KDE (Table VI): a multivariate Gaussian KDE, the same STVs, KDE p-value decision and unseen rule',
     version: '1',
     create: ({ seed, options }) => kdeDetector({ ...options, seed }),
+    ...fixedCost('kde'),
   },
 ];
 
@@ -101,6 +126,7 @@ export const neuralBaselines: MethodEntry[] = NEURAL_BASELINE_NAMES.map((name) =
   version: '1',
   create: ({ seed, options }) => createBaseline(name, options, seed),
   backend: activeBackend,
+  ...fixedCost(name),
 }));
 
 /** The root-cause localisers of Table IV (kind 'localization'): traceanomaly-rca, monitorrank, rcsf, mepfl. */
@@ -110,10 +136,11 @@ export const localizationMethods: MethodEntry[] = LOCALIZER_NAMES.map((name) => 
   description: LOCALIZERS[name].description,
   version: '1',
   create: ({ seed, options }) => createLocalizer(name, options, seed),
+  ...fixedCost(name),
 }));
 
 /** The built-in datasets, each described by a dataset file in datasets/builtin/ as a user's own would be. */
-export const BUILTIN_DATASET_FILES = ['trainticket', 'service-1', 'service-2', 'service-3', 'service-4', 'trainticket-released', 'two-dim-service'];
+export const BUILTIN_DATASET_FILES = ['trainticket', 'service-1', 'service-2', 'service-3', 'service-4', 'trainticket-released', 'trainticket-released-1k', 'two-dim-service'];
 
 export function builtinDatasets(): DatasetEntry[] {
   return BUILTIN_DATASET_FILES.map((name) => {
@@ -136,6 +163,6 @@ export function builtinRegistry(): Registry {
   for (const m of densityMethods) r.addMethod(m);
   for (const m of neuralBaselines) r.addMethod(m);
   for (const m of localizationMethods) r.addMethod(m);
-  r.addMethod(densityGridTask);
+  r.addMethod({ ...densityGridTask, ...fixedCost(densityGridTask.name) });
   return r;
 }

@@ -48,6 +48,12 @@ export interface SplitSpec {
   trainNormalOnly?: boolean;
   /** Test on a seeded share in (0, 1] of the test rows (seeded by `seed`; `"cell"` by the cell's seed). Default 1. */
   testSample?: number;
+  /**
+   * Instead of testSample: test on a seeded sample of this many normal and this many anomalous test rows (seeded
+   * as testSample), e.g. 2,000 and 500.
+   */
+  testNormal?: number;
+  testAnomalous?: number;
 }
 
 /** A dataset as data: which files, their format and labels, how to split them. Paths are relative to the file. */
@@ -129,8 +135,33 @@ export function validateDatasetFile(raw: unknown, file: string): DatasetFileSpec
   if (split?.seed !== undefined && split.seed !== 'cell' && !Number.isInteger(split.seed)) fail('"split.seed" must be an integer or "cell"');
   const ts = split?.testSample;
   if (ts !== undefined && !isTestSample(ts)) fail('"split.testSample" must be a number in (0, 1]');
+  for (const k of ['testNormal', 'testAnomalous'] as const) {
+    const v = split?.[k];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 1) fail(`"split.${k}" must be a positive integer`);
+    if (ts !== undefined) fail(`"split" takes "testSample" or "${k}", not both`);
+  }
   return { name, ...s, split: { ...split, rule: rule as SplitSpec['rule'] } } as DatasetFileSpec;
 }
+
+/**
+ * A seeded sample of the rows of each label to the counts given (a label without a count keeps all its rows), in
+ * row order; asking for more rows of a label than there are is an input error naming the file.
+ */
+function sampleByLabel(labels: (0 | 1 | undefined)[], counts: Record<0 | 1, number | undefined>, seed: number, file: string): number[] {
+  const keep = new Uint8Array(labels.length).fill(1);
+  const rng = new Random(seed).fork(TEST_COUNTS_SALT);
+  for (const label of [0, 1] as const) {
+    const want = counts[label];
+    if (want === undefined) continue;
+    const rows = labels.flatMap((l, i) => (l === label ? [i] : []));
+    if (want > rows.length) throw new InputError({ file }, `the test split has ${rows.length} ${label ? 'anomalous' : 'normal'} rows; "${label ? 'testAnomalous' : 'testNormal'}" asks for ${want}`);
+    rng.shuffle(rows);
+    for (const i of rows.slice(want)) keep[i] = 0;
+  }
+  return labels.flatMap((_, i) => (keep[i] ? [i] : []));
+}
+const TEST_COUNTS_SALT = 37;
 
 /** Rows of some sources: raw traces or STVs, with the labels that the sources themselves give. */
 interface Rows {
@@ -254,6 +285,9 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
   if (split.testSample !== undefined && split.testSample < 1) {
     test = pick(test, sampleIndices(test.ids.length, split.testSample, splitSeed));
   }
+  if (split.testNormal !== undefined || split.testAnomalous !== undefined) {
+    test = pick(test, sampleByLabel(test.ids.map((id) => labelOf(test, id)?.label), { 0: split.testNormal, 1: split.testAnomalous }, splitSeed, specFile));
+  }
   if (train.ids.length === 0) throw new InputError({ file: specFile }, 'the training split is empty');
   if (test.ids.length === 0) throw new InputError({ file: specFile }, 'the test split is empty');
   const testLabels = new Map<string, TraceLabel>();
@@ -306,7 +340,7 @@ export function referencedFiles(spec: DatasetFileSpec): string[] {
 }
 
 /** Split fields an experiment's `datasetOptions` may set for a dataset file (e.g. a smaller test sample). */
-const SPLIT_OPTIONS = ['trainFraction', 'trainSize', 'testSample'] as const;
+const SPLIT_OPTIONS = ['trainFraction', 'trainSize', 'testSample', 'testNormal', 'testAnomalous'] as const;
 
 function withSplitOptions(spec: DatasetFileSpec, options: Record<string, unknown>, file: string): DatasetFileSpec {
   const over: Record<string, unknown> = {};
@@ -333,7 +367,7 @@ export function datasetEntryFromSpec(spec: DatasetFileSpec, path: string): Datas
     const withOptions = (ctx: DatasetContext): DatasetContext => ({ ...ctx, options: { ...spec.options, ...ctx.options } });
     return { name: spec.name, description, seeded: g.seeded, fingerprint: (ctx) => g.fingerprint(withOptions(ctx)), load: (ctx) => g.load(spec.name, withOptions(ctx)) };
   }
-  const seeded = spec.split?.seed === 'cell' && (spec.split.rule === 'random' || (spec.split.testSample ?? 1) < 1);
+  const seeded = spec.split?.seed === 'cell' && (spec.split.rule === 'random' || (spec.split.testSample ?? 1) < 1 || spec.split.testNormal !== undefined || spec.split.testAnomalous !== undefined);
   return {
     name: spec.name,
     description,

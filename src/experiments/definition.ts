@@ -56,6 +56,18 @@ export interface ExperimentDef extends ExperimentPlan {
 const KINDS: readonly CellKind[] = ['detection', 'localization', 'task'];
 const LAYOUTS: readonly ReportDef['layout'][] = ['detection', 'by-dataset', 'ranking', 'root-causes', 'sweep', 'values'];
 
+/**
+ * What an experiment may be called: its name is the folder of its report under `--out` (and a Slurm job name),
+ * so only letters, digits, '.', '_' and '-', starting with a letter or digit, at most 100 characters: no '/',
+ * no '..', nothing that could write outside `--out`.
+ */
+const EXPERIMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** Why a name cannot name an experiment, or null when it can. */
+export function experimentNameProblem(name: string): string | null {
+  return EXPERIMENT_NAME.test(name) ? null : `"name" must be letters, digits, '.', '_' or '-', starting with a letter or digit, at most 100 characters (it names the report folder), found ${JSON.stringify(name)}`;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks a parsed experiment file; `file` names it in errors. */
@@ -65,6 +77,8 @@ export function validateExperiment(raw: unknown, file: string): ExperimentDef {
   };
   if (!isObject(raw)) return fail('an experiment is a JSON object');
   for (const k of ['name', 'title'] as const) if (typeof raw[k] !== 'string' || raw[k] === '') fail(`"${k}" must be a non-empty string`);
+  const nameProblem = experimentNameProblem(raw.name as string);
+  if (nameProblem) fail(nameProblem);
   if (!KINDS.includes(raw.kind as CellKind)) fail(`"kind" must be one of ${KINDS.join(', ')}`);
   if (raw.report !== undefined && !isObject(raw.report)) fail('"report" must be an object');
   checkPlan(raw, fail, false);

@@ -44,6 +44,11 @@ interface MethodCommon {
   version: string;
   /** The compute backend the method will use (e.g. tfjs 'tensorflow', 'wasm', 'cpu'); 'js' when absent. */
   backend?(): string | Promise<string>;
+  /**
+   * A rough estimate of what one cell costs, in seconds on 2 cores at the trainticket quick preset's size; only
+   * ratios between methods matter: `--shard` balances shards by it (src/experiments/shard.ts). 1 when absent.
+   */
+  cost?(ctx: MethodContext): number;
 }
 
 export interface DetectionMethod extends MethodCommon {

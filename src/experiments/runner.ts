@@ -8,9 +8,10 @@ import { InputError } from '../util/errors.ts';
 import { Progress, formatDuration, formatMetrics } from '../util/progress.ts';
 import { canonicalJson, cellKey } from './cell-key.ts';
 import { CellStore } from './cell-store.ts';
-import { gridCombinations, methodRef, resolvePlan, variantLabel, type ExperimentDef, type ExperimentPlan } from './definition.ts';
+import { experimentNameProblem, gridCombinations, methodRef, resolvePlan, variantLabel, type ExperimentDef, type ExperimentPlan } from './definition.ts';
 import type { DatasetContext, DatasetEntry, MethodEntry, Registry } from './registry.ts';
 import { runCell, SharedFits } from './run-cell.ts';
+import { cellCost, shardCells, type Shard } from './shard.ts';
 import { softwareVersions } from './versions.ts';
 
 export interface RunOptions {
@@ -34,6 +35,8 @@ export interface RunOptions {
    */
   backend?: BackendChoice;
   log?: (line: string) => void;
+  /** Run only this shard's cells (src/experiments/shard.ts). */
+  shard?: Shard;
 }
 
 /** A cell of the run and what became of it. */
@@ -45,6 +48,8 @@ export interface CellRecord {
   result: CellResult | null;
   reused: boolean;
   error?: string;
+  /** Not on disk, and not run by this invocation (another shard's, or one not run yet). */
+  missing?: boolean;
 }
 
 export interface RunResult {
@@ -54,7 +59,7 @@ export interface RunResult {
   /** `<outDir>/<experiment>` */
   dir: string;
   cells: CellRecord[];
-  counts: { total: number; reused: number; computed: number; failed: number; notApplicable: number };
+  counts: { total: number; reused: number; computed: number; failed: number; notApplicable: number; missing: number };
 }
 
 interface PlannedCell {
@@ -99,6 +104,13 @@ export function planCells(def: ExperimentDef, plan: ExperimentPlan, registry: Re
   return cells;
 }
 
+/** `<outDir>/<name>`: the folder of an experiment's cells and report; a name that could lead elsewhere is refused. */
+export function experimentDir(outDir: string, def: ExperimentDef): string {
+  const problem = experimentNameProblem(def.name);
+  if (problem) throw new InputError({}, `experiment ${problem}`);
+  return join(outDir, def.name);
+}
+
 /** A phase that ran this long gets a closing line of its own (epoch by epoch losses in a CI log); shorter ones do not. */
 const CLOSING_LINE_SEC = 5;
 
@@ -108,7 +120,8 @@ const CLOSING_LINE_SEC = 5;
  * the one it leaves if that ran for 5 s or more. A phase whose count goes back (validation, every epoch)
  * starts afresh, so its rate and ETA stay right; one whose count keeps growing (training samples) keeps its clock.
  */
-export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitHooks & { finish(): void } {
+export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitHooks & { finish(): void; warnings: string[] } {
+  const warnings: string[] = [];
   const phases = new Map<string, { p: Progress; done: number; extra: string; since: number }>();
   let current: string | null = null;
   const close = () => {
@@ -130,7 +143,12 @@ export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitH
       s.extra = formatMetrics(e.metrics);
       s.p.update(e.done, s.extra);
     },
+    warn(message) {
+      warnings.push(message);
+      stream.write(`    warning: ${message}\n`);
+    },
     finish: close,
+    warnings,
   };
 }
 
@@ -145,32 +163,22 @@ function describeOutcome(r: CellResult): string {
   return `${Object.entries(r.values ?? {}).slice(0, 4).map(([k, v]) => `${k} ${fmt(v)}`).join(' ')} (${t})`;
 }
 
-/**
- * Runs an experiment's cells. A cell whose result file exists with the same content key is reused (and logged as
- * such); every other cell is computed and written at once, atomically, so a killed run loses only the cell it was in.
- */
-export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promise<RunResult> {
-  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const quick = opts.quick ?? false;
-  const plan = resolvePlan(def, { quick, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.datasets ? { datasets: opts.datasets } : {}) });
-  const cells = planCells(def, plan, opts.registry, quick, opts.backend);
-  const dir = join(opts.outDir, def.name);
-  const store = new CellStore(join(dir, 'cells'));
-  const removed = await store.cleanPartial();
-  if (removed > 0) log(`removed ${removed} partial cell file(s) of an interrupted run`);
-  const root = dataRoot(opts.dataRoot);
-  const versions = softwareVersions();
-  log(`experiment ${def.name}${quick ? ' (quick)' : ''}: ${cells.length} cells (${plan.datasets.length} dataset(s) x ${plan.seeds.length} seed(s) x ${cells.length / (plan.datasets.length * plan.seeds.length)} method variant(s)) -> ${dir}`);
+/** A planned cell with its content key and result file. */
+interface KeyedCell extends PlannedCell {
+  key: string;
+  file: string;
+  fingerprint: string;
+  /** Identifies the loaded data (dataset, options, quick, and the seed where the data depend on it). */
+  dataId: string;
+  dctx: DatasetContext;
+}
 
+/** Computes the content key and file of each cell; each dataset's fingerprint once per data it loads. */
+async function keyCells(def: ExperimentDef, cells: PlannedCell[], store: CellStore, root: string, quick: boolean, log: (line: string) => void): Promise<KeyedCell[]> {
   const fingerprints = new Map<string, Promise<string>>();
-  let loaded: { id: string; data: Promise<Dataset> } | null = null;
-  const records: CellRecord[] = [];
-  const fits = new SharedFits();
-  const counts = { total: cells.length, reused: 0, computed: 0, failed: 0, notApplicable: 0 };
-
-  for (let i = 0; i < cells.length; i++) {
-    const { spec, dataset, method } = cells[i];
-    const tag = `[${i + 1}/${cells.length}] ${spec.variant} on ${spec.dataset}, seed ${spec.seed}`;
+  const out: KeyedCell[] = [];
+  for (const c of cells) {
+    const { spec, dataset, method } = c;
     const dctx: DatasetContext = { seed: spec.seed, quick, options: spec.datasetOptions ?? {}, dataRoot: root, log };
     const dataId = canonicalJson({ name: dataset.name, options: dctx.options, quick, seed: dataset.seeded ? spec.seed : null });
     if (!fingerprints.has(dataId)) fingerprints.set(dataId, dataset.fingerprint(dctx));
@@ -182,7 +190,46 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
       seed: spec.seed,
       quick,
     });
-    const file = store.path(spec.method, spec.dataset, spec.seed, key);
+    out.push({ ...c, key, file: store.path(spec.method, spec.dataset, spec.seed, key), fingerprint, dataId, dctx });
+  }
+  return out;
+}
+
+/** What every invocation on an experiment shares: its plan, cells and store. */
+function prepare(def: ExperimentDef, opts: RunOptions) {
+  const quick = opts.quick ?? false;
+  const plan = resolvePlan(def, { quick, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.datasets ? { datasets: opts.datasets } : {}) });
+  const cells = planCells(def, plan, opts.registry, quick, opts.backend);
+  const dir = experimentDir(opts.outDir, def);
+  return { quick, plan, cells, dir, store: new CellStore(join(dir, 'cells')), root: dataRoot(opts.dataRoot), log: opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)) };
+}
+
+const noCounts = (total: number): RunResult['counts'] => ({ total, reused: 0, computed: 0, failed: 0, notApplicable: 0, missing: 0 });
+
+/**
+ * Runs an experiment's cells (or, with `shard`, only that shard's: src/experiments/shard.ts). A cell whose result
+ * file exists with the same content key is reused (and logged as such); every other cell is computed and written
+ * at once, atomically, so a killed run loses only the cell it was in.
+ */
+export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promise<RunResult> {
+  const { quick, plan, cells: all, dir, store, root, log } = prepare(def, opts);
+  const mine = opts.shard ? shardCells(all.map((c) => cellCost(c.method, c.spec, quick)), opts.shard) : all.map((_, i) => i);
+  const cells = mine.map((i) => all[i]);
+  const removed = await store.cleanPartial();
+  if (removed > 0) log(`removed ${removed} partial cell file(s) of an interrupted run`);
+  const versions = softwareVersions();
+  log(`experiment ${def.name}${quick ? ' (quick)' : ''}: ${all.length} cells (${plan.datasets.length} dataset(s) x ${plan.seeds.length} seed(s) x ${all.length / (plan.datasets.length * plan.seeds.length)} method variant(s)) -> ${dir}`);
+  if (opts.shard) log(`shard ${opts.shard.index}/${opts.shard.count}: ${cells.length} of the ${all.length} cells (${mine.map((i) => i + 1).join(', ') || 'none'})`);
+
+  const keyed = await keyCells(def, cells, store, root, quick, log);
+  let loaded: { id: string; data: Promise<Dataset> } | null = null;
+  const records: CellRecord[] = [];
+  const fits = new SharedFits();
+  const counts = noCounts(cells.length);
+
+  for (let i = 0; i < keyed.length; i++) {
+    const { spec, dataset, method, key, file, fingerprint, dataId, dctx } = keyed[i];
+    const tag = `[${i + 1}/${keyed.length}] ${spec.variant} on ${spec.dataset}, seed ${spec.seed}`;
     const found = opts.fresh ? null : await store.find(file, key);
     if (found) {
       counts.reused++;
@@ -196,14 +243,15 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
       loaded = { id: dataId, data: dataset.load(dctx) };
     }
     const data = await loaded.data; // bad input fails the run: the user has to fix the data
+    const hooks = progressHooks();
     try {
-      const hooks = progressHooks();
       const outcome = await runCell(method, { seed: spec.seed, quick, options: spec.options }, data, hooks, def.report.ks, { fits, dataId: `${dataId}/${fingerprint}` }).finally(() => hooks.finish());
       const result: CellResult = {
         format: 'traceanomaly-cell',
         spec,
         key,
         ...outcome,
+        ...(hooks.warnings.length > 0 ? { warnings: hooks.warnings } : {}),
         data: {
           trainRows: data.train.traces?.length ?? data.train.stv?.ids.length ?? 0,
           testRows: data.test.traces?.length ?? data.test.stv?.ids.length ?? 0,
@@ -227,6 +275,47 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
       records.push({ spec, key, file, result: null, reused: false, error });
     }
   }
-  log(`experiment ${def.name}: ${counts.total} cells, ${counts.reused} reused, ${counts.computed} computed, ${counts.failed} failed${counts.notApplicable ? `, ${counts.notApplicable} not applicable` : ''}`);
+  log(`experiment ${def.name}${opts.shard ? ` shard ${opts.shard.index}/${opts.shard.count}` : ''}: ${counts.total} cells, ${counts.reused} reused, ${counts.computed} computed, ${counts.failed} failed${counts.notApplicable ? `, ${counts.notApplicable} not applicable` : ''}`);
   return { experiment: def, plan, quick, dir, cells: records, counts };
+}
+
+/**
+ * The cells a report shows, read from disk: every cell of the plan (a record without a result, \`missing\`, for each
+ * one not on disk), and the cells of other seeds that match the plan in everything else and have a valid key (another
+ * run into the same folder, \`--seeds 4-6\` after \`--seeds 1-3\`, or concurrently). So every run and shard into one
+ * folder adds to one report, and none loses another's finished cells. Seeds are in ascending order. \`ran\`: this
+ * invocation's run, if it ran cells (for the counts, and the errors of cells that failed in it).
+ */
+export async function collectCells(def: ExperimentDef, opts: RunOptions, ran?: RunResult): Promise<RunResult> {
+  const { quick, plan, cells: planned, dir, store, root, log } = prepare(def, opts);
+  const names = await store.list();
+  const seeds = new Set(plan.seeds);
+  for (const c of planned) for (const seed of store.seedsIn(names, c.spec.method, c.spec.dataset)) seeds.add(seed);
+  const all = [...seeds].sort((a, b) => a - b);
+  const wanted = new Set(planned.map((c) => canonicalJson(c.spec)));
+  const cells = planCells(def, { ...plan, seeds: all }, opts.registry, quick, opts.backend);
+  const keyed = await keyCells(def, cells, store, root, quick, log);
+  const thisRun = new Map((ran?.cells ?? []).map((c) => [c.key, c]));
+  const records: CellRecord[] = [];
+  const counts = noCounts(0);
+  for (const { spec, key, file } of keyed) {
+    const found = await store.find(file, key);
+    const inPlan = wanted.has(canonicalJson(spec));
+    if (!found && !inPlan) continue;
+    const mine = thisRun.get(key);
+    counts.total++;
+    if (found) {
+      const computed = mine !== undefined && !mine.reused && mine.result !== null;
+      counts[computed ? 'computed' : 'reused']++;
+      if (found.status === 'not-applicable') counts.notApplicable++;
+      records.push({ spec, key, file, result: { ...found, spec }, reused: !computed });
+    } else if (mine?.error !== undefined) {
+      counts.failed++;
+      records.push({ spec, key, file, result: null, reused: false, error: mine.error });
+    } else {
+      counts.missing++;
+      records.push({ spec, key, file, result: null, reused: false, missing: true });
+    }
+  }
+  return { experiment: def, plan: { ...plan, seeds: [...new Set(records.map((r) => r.spec.seed))] }, quick, dir, cells: records, counts };
 }

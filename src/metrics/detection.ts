@@ -1,7 +1,7 @@
 import type { DetectionMetrics } from '../contracts/experiment.ts';
 import { confusion, precisionRecall } from './confusion.ts';
 import { perTypeMetrics, type TypeMetrics } from './per-type.ts';
-import { averagePrecision, bestF1, prCurve, thinCurve, type PrPoint } from './pr-curve.ts';
+import { averagePrecision, bestF1, FPR_LEVELS, prCurve, recallAtFpr, thinCurve, type PrPoint } from './pr-curve.ts';
 
 export interface DetectionInput {
   /** 1 = anomalous, per test row. */
@@ -28,12 +28,15 @@ export function evaluateDetection(input: DetectionInput): DetectionEvaluation {
   const pr = precisionRecall(c);
   const curve = prCurve(input.truth, input.scores);
   const best = bestF1(curve);
+  const negatives = c.fp + c.tn;
   return {
     metrics: {
       ...pr,
       auprc: averagePrecision(curve),
       bestF1: best.f1,
       bestF1At: { threshold: best.threshold, precision: best.precision, recall: best.recall },
+      fpr: negatives === 0 ? NaN : c.fp / negatives,
+      recallAtFpr: Object.fromEntries(FPR_LEVELS.map((f) => [String(f), recallAtFpr(curve, negatives, f)])),
       ...c,
     },
     perType: perTypeMetrics(input),

@@ -74,6 +74,25 @@ export function bestF1(curve: PrPoint[]): BestF1 {
   return best;
 }
 
+/** The false-positive rates at which detection cells report recall (paper Table II's operating point is ~0.33%). */
+export const FPR_LEVELS = [0.001, 0.0033, 0.01] as const;
+
+/**
+ * Recall at a false-positive rate: the highest recall of any threshold of the curve that flags at most
+ * `fpr * negatives` normal rows (an oracle operating point: the threshold is chosen with the labels). 0 when even
+ * the highest threshold flags too many normal rows; NaN without anomalies or without normal rows.
+ */
+export function recallAtFpr(curve: PrPoint[], negatives: number, fpr: number): number {
+  if (negatives === 0) return NaN;
+  let best = 0;
+  for (const p of curve) {
+    if (Number.isNaN(p.recall)) return NaN;
+    if (p.fp > fpr * negatives + 1e-9) break;
+    best = p.recall;
+  }
+  return best;
+}
+
 /** At most `max` points of a curve for plotting: first and last kept, the rest evenly spaced by index. */
 export function thinCurve(curve: PrPoint[], max = 400): PrPoint[] {
   if (curve.length <= max) return curve;

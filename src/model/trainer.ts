@@ -6,6 +6,7 @@ import { gatherRows } from './gradients.ts';
 import { LocalEngine } from './local-engine.ts';
 import { initNoise } from './noise.ts';
 import { WorkerEngine } from './parallel/worker-engine.ts';
+import { EarlyStopping } from './early-stopping.ts';
 import { ADAM, type TrainOptions } from './train-options.ts';
 import type { SgvbModel } from './sgvb-model.ts';
 import { FlowVae } from './vae.ts';
@@ -20,7 +21,11 @@ export class TrainingDivergedError extends Error {
 
 export interface TrainReport {
   epochs: number;
+  /** Optimiser steps taken. */
+  steps: number;
   bestEpoch: number;
+  /** Optimiser steps at the best validation (the weights kept). */
+  bestStep: number;
   bestValidNll: number;
   /** Validation NLL per validation: [epoch, nll]. */
   history: [number, number][];
@@ -54,8 +59,8 @@ export async function trainParams(model: SgvbModel, trainRows: Float32Array, val
 
 /**
  * SGVB training (paper sec. III-C, Eq. 2) with the reference code's schedule: Adam, the learning rate halved
- * every 100 epochs, per-parameter gradient clipping, the validation NLL every few epochs, and early stopping
- * that keeps the best weights. ActNorm layers are initialised from the first batch. Returns the engine, left
+ * every 100 epochs, per-parameter gradient clipping; the held-out NLL every `validEverySteps` optimiser steps and
+ * early stopping that keeps the best weights (EarlyStopping). ActNorm layers are initialised from the first batch. Returns the engine, left
  * open with the best weights, so the caller can score with it, and a report.
  */
 export async function train(
@@ -79,12 +84,12 @@ export async function train(
 
   const engine = await openEngine(model, flat, trainRows, o);
   const stepsPerEpoch = Math.floor(n / B);
-  const totalSamples = stepsPerEpoch * B * opts.maxEpochs;
+  // the most epochs the caps allow (early stopping may end sooner)
+  const maxEpochs = Math.min(opts.maxEpochs, Math.max(1, Math.ceil(opts.maxSteps / Math.max(1, stepsPerEpoch))));
+  const totalSamples = stepsPerEpoch * B * maxEpochs;
   const started = performance.now();
-  let best = Infinity;
-  let bestEpoch = 0;
+  const stopping = new EarlyStopping(opts);
   let bestParams: Float32Array | null = null;
-  let bad = 0;
   let epoch = 0;
   let stoppedEarly = false;
   let lastEmit = 0;
@@ -121,8 +126,8 @@ export async function train(
       // a NaN loss never recovers (Adam spreads it to every weight): stop at the first epoch that has one
       const loss = await engine.loss();
       if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, 'training loss', loss);
-      const last = epoch === opts.maxEpochs;
-      if (nValid > 0 && (epoch % opts.validEvery === 0 || last)) {
+      const steps = epoch * stepsPerEpoch;
+      if (nValid > 0 && stopping.due(steps, epoch)) {
         emitSeq++;
         const r = await engine.score(validRows, nValid, { samples: opts.validSamples, seed: opts.seed }, (done) =>
           hooks?.progress?.({ phase: 'validate', done, total: nValid, unit: 'traces', metrics: { epoch } }),
@@ -130,17 +135,12 @@ export async function train(
         validNll = -r.logPx.reduce((a, b) => a + b, 0) / nValid;
         if (Number.isNaN(validNll)) throw new TrainingDivergedError(epoch, 'validation NLL', validNll);
         history.push([epoch, validNll]);
-        if (validNll < best) {
-          best = validNll;
-          bestEpoch = epoch;
-          bestParams = await engine.params();
-          bad = 0;
-        } else if (++bad >= opts.patience) {
-          stoppedEarly = true;
-        }
+        const v = stopping.observe(steps, epoch, validNll);
+        if (v.improved) bestParams = await engine.params();
+        stoppedEarly = v.stop && !stopping.capped(steps, epoch);
       }
       await emit(epoch * stepsPerEpoch * B, true);
-      if (stoppedEarly) break;
+      if (stoppedEarly || stopping.capped(steps, epoch)) break;
     }
     const epochs = Math.min(epoch, opts.maxEpochs);
     if (bestParams) await engine.setParams(bestParams);
@@ -149,8 +149,10 @@ export async function train(
       engine,
       report: {
         epochs,
-        bestEpoch: bestParams ? bestEpoch : epochs,
-        bestValidNll: best,
+        steps: epochs * stepsPerEpoch,
+        bestEpoch: bestParams ? stopping.bestEpoch : epochs,
+        bestStep: bestParams ? stopping.bestStep : epochs * stepsPerEpoch,
+        bestValidNll: stopping.best,
         history,
         trainSeconds: seconds,
         samplesPerSecond: (epochs * stepsPerEpoch * B) / seconds,

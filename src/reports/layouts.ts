@@ -18,11 +18,16 @@ export const NOTE_STD = (rows: AggregateRow[]): string | null => {
 export const NOTE_ORACLE = 'best-F1† is an oracle operating point: the best threshold chosen on the test labels, which no deployed detector has; P, R and F1 are at the threshold each method chose without labels.';
 export const NOTE_NA = 'N/A: the method cannot detect this type (recall), or does not name the type of what it flags (precision), as in the paper.';
 
+/** Whether a row has no numbers to show: N/A, failed or missing. */
+const noNumbers = (row: AggregateRow): boolean => row.status !== 'ok' && row.status !== 'partial';
+
+/** What a row without numbers shows in their place. */
+const statusText = (row: AggregateRow): string => (row.status === 'not-applicable' ? 'N/A' : row.status);
+
 /** Status text for rows that have no numbers. */
 function statusCells(row: AggregateRow, columns: Column[]): Record<string, Cell> | null {
-  if (row.status === 'ok' || row.status === 'partial') return null;
-  const text = row.status === 'not-applicable' ? 'N/A' : 'failed';
-  return Object.fromEntries(columns.slice(1).map((c) => [c.key, { text }]));
+  if (!noNumbers(row)) return null;
+  return Object.fromEntries(columns.slice(1).map((c) => [c.key, { text: statusText(row) }]));
 }
 
 function paperName(def: ExperimentDef, row: AggregateRow): string | undefined {
@@ -38,9 +43,13 @@ function paperEntry(def: ExperimentDef, row: AggregateRow, dataset?: string): { 
 }
 
 function reasons(rows: AggregateRow[]): string[] {
-  return rows.filter((r) => r.status === 'not-applicable' || r.status === 'failed' || r.status === 'partial').map((r) =>
-    r.status === 'not-applicable' ? `${r.variant} on ${r.dataset}: N/A, ${r.reason}.` : r.status === 'failed' ? `${r.variant} on ${r.dataset}: every seed failed (see the run log).` : `${r.variant} on ${r.dataset}: some seeds failed; the numbers are over the others.`,
-  );
+  const why: Partial<Record<AggregateRow['status'], (r: AggregateRow) => string>> = {
+    'not-applicable': (r) => `N/A, ${r.reason}.`,
+    failed: () => 'every seed failed (see the run log).',
+    missing: () => 'no cell is on disk yet (a shard that has not run or not finished).',
+    partial: () => 'some seeds failed or are not on disk yet; the numbers are over the others.',
+  };
+  return rows.filter((r) => why[r.status]).map((r) => `${r.variant} on ${r.dataset}: ${why[r.status]!(r)}`);
 }
 
 function paperNotes(def: ExperimentDef): string[] {
@@ -124,7 +133,7 @@ export function byDatasetTable(def: ExperimentDef, rows: AggregateRow[]): Table 
     for (const d of datasets) {
       const row = rows.find((r) => r.variant === v && r.dataset === d);
       for (const k of ['precision', 'recall', 'f1']) {
-        cells[`${d}:${k}`] = !row ? EMPTY : row.status === 'not-applicable' ? NA : row.status === 'failed' ? { text: 'failed' } : statCell(m(row, k));
+        cells[`${d}:${k}`] = !row ? EMPTY : row.status === 'not-applicable' ? NA : noNumbers(row) ? { text: statusText(row) } : statCell(m(row, k));
       }
       const paper = row ? paperEntry(def, row, d) : null;
       if (paper) {
@@ -197,7 +206,7 @@ export function rootCauseTable(def: ExperimentDef, rows: AggregateRow[]): Table 
   for (const d of unique(rows.map((r) => r.dataset))) {
     for (const row of rows.filter((r) => r.dataset === d)) {
       const cells: Record<string, Cell> = { dataset: { text: d }, method: { text: row.variant } };
-      if (row.status === 'not-applicable' || row.status === 'failed') Object.assign(cells, { cases: { text: row.status === 'failed' ? 'failed' : 'N/A' }, internal: EMPTY, external: EMPTY });
+      if (noNumbers(row)) Object.assign(cells, { cases: { text: statusText(row) }, internal: EMPTY, external: EMPTY });
       else {
         const cases = (m(row, 'internal.cases')?.mean ?? 0) + (m(row, 'external.cases')?.mean ?? 0);
         Object.assign(cells, { cases: { text: count({ mean: cases, std: NaN, n: 1 }), value: cases }, internal: pair(row, 'internal'), external: pair(row, 'external') });

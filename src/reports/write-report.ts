@@ -1,7 +1,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aggregateCells } from '../experiments/aggregate-cells.ts';
-import type { RunResult } from '../experiments/runner.ts';
+import { CellStore, replaceNumbers } from '../experiments/cell-store.ts';
+import type { ExperimentDef } from '../experiments/definition.ts';
+import { collectCells, experimentDir, type RunOptions, type RunResult } from '../experiments/runner.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { findFont } from './charts/fonts.ts';
 import { prefixSvgIds, renderPng, renderSvg } from './charts/render.ts';
@@ -10,7 +12,6 @@ import { pageHtml, sectionHtml, unescapeHtml, type SectionInput } from './html.t
 import { experimentTables, metricNames } from './layouts.ts';
 import { buildSummary } from './summary.ts';
 import { tableCsv, tableMarkdown } from './table.ts';
-import { replaceNumbers } from '../experiments/cell-store.ts';
 
 const slug = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-');
 export const SECTION_FILE = 'section.html';
@@ -62,7 +63,7 @@ export async function writeExperimentReport(run: RunResult, outDir: string, log:
   const meta = [
     run.quick ? 'quick form' : 'full form',
     `seeds ${run.plan.seeds.join(', ')}`,
-    `${c.total} cells: ${c.reused} reused, ${c.computed} computed${c.failed ? `, ${c.failed} failed` : ''}${c.notApplicable ? `, ${c.notApplicable} not applicable` : ''}`,
+    `${c.total} cells: ${c.reused} reused, ${c.computed} computed${c.failed ? `, ${c.failed} failed` : ''}${c.missing ? `, ${c.missing} missing` : ''}${c.notApplicable ? `, ${c.notApplicable} not applicable` : ''}`,
     `generated ${summary.generatedAt}`,
     ...Object.entries(summary.versions).filter(([k]) => ['traceanomaly-harness', 'commit', 'node'].includes(k)).map(([k, v]) => `${k} ${v}`),
     `backend ${[...new Set(run.cells.map((x) => x.result?.backend).filter(Boolean))].join(', ') || '-'}`,
@@ -82,6 +83,31 @@ export async function writeExperimentReport(run: RunResult, outDir: string, log:
   await write('index.html', pageHtml(def.title, [{ name: def.name, title: def.title, html: section('') }]));
   await writeReportsIndex(outDir);
   return { dir, files };
+}
+
+/** Rounds of writeReportFromDisk before it leaves the report to the writers still adding cells. */
+const REPORT_ROUNDS = 5;
+
+/**
+ * Writes an experiment's report from the cells on disk (collectCells: every cell of the plan, and other seeds'
+ * matching cells), safe with other runs and shards writing into the same folder, without locks: after writing, it
+ * looks at the cell files again, and if any appeared or changed meanwhile it writes the report again. Whichever
+ * run writes a report file last thus wrote it from every cell finished before its own last look, which came after
+ * every other run's last cell: no finished cell is lost from the report. Returns the cells the report shows.
+ */
+export async function writeReportFromDisk(def: ExperimentDef, opts: RunOptions, ran?: RunResult, log: (line: string) => void = () => {}): Promise<{ report: ReportFiles; view: RunResult }> {
+  const store = new CellStore(join(experimentDir(opts.outDir, def), 'cells'));
+  for (let round = 1; ; round++) {
+    const before = await store.snapshot();
+    const view = await collectCells(def, opts, ran);
+    const report = await writeExperimentReport(view, opts.outDir, round === 1 ? log : () => {});
+    if ((await store.snapshot()) === before) return { report, view };
+    if (round === REPORT_ROUNDS) {
+      log(`cells are still being written into ${store.dir}: the report holds those finished before ${new Date().toISOString()}; the run that writes the last ones rewrites it`);
+      return { report, view };
+    }
+    log(`other cells were written meanwhile: rewriting the report (round ${round + 1})`);
+  }
 }
 
 /** `<outDir>/index.html`: every experiment that has a report, in name order, on one page that opens offline. */

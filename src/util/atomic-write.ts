@@ -5,13 +5,18 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkOutputFile, removeAbandonedPartials } from './outputs.ts';
 import { HOST } from './temp-files.ts';
+import { tempPath } from './temp-files.ts';
 
 const isGzip = (path: string) => /\.gz$/i.test(path);
 
-/** Writes a file under a temporary name, then renames it, so that a failed run leaves no partial file. */
+/**
+ * Writes a file under a temporary name in the same folder (`<path>.tmp-<host>-<pid>`, src/util/temp-files.ts),
+ * then renames it: a failed run leaves no partial file, and writers on many hosts of a shared file system never
+ * see each other's half-written files (a rename within a folder is atomic on NFS too).
+ */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = tempPath(path);
   try {
     await writeFile(tmp, data);
     await rename(tmp, path);
@@ -58,7 +63,7 @@ async function writeLines(path: string, lines: Iterable<string>, gzip = false): 
 
 /** Streams lines into a file under a temporary name, renamed when all were written; a `.gz` path is gzipped. */
 export async function writeLinesAtomic(path: string, lines: Iterable<string>): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = tempPath(path);
   await writeLines(tmp, lines, isGzip(path));
   await rename(tmp, path);
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/files.ts';
 import { writeExport } from '../helpers/export.ts';
 import { parseSeeds } from '../../src/cli/experiment-command.ts';
 import { main } from '../../src/cli/main.ts';
+import { PROJECT_ROOT } from '../../src/util/data-root.ts';
 
 describe('traceanomaly experiment', () => {
   const out = tempDir();
@@ -79,6 +80,22 @@ describe('traceanomaly experiment', () => {
       err.mockRestore();
       out.mockRestore();
     }
+  });
+
+  it('refuses an experiment named to write outside --out: one line naming the file, exit 1, nothing written', async () => {
+    const root = tempDir();
+    const file = join(root, 'evil.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(join(PROJECT_ROOT, 'experiments', 'demo.json'), 'utf8')), name: '../../evil' }));
+    const out = join(root, 'a', 'b', 'out');
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['experiment', file, '--quick', '--out', out])).toBe(1);
+      const text = err.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toBe(`traceanomaly experiment: error: ${file}: "name" must be letters, digits, '.', '_' or '-', starting with a letter or digit, at most 100 characters (it names the report folder), found "../../evil"\n`);
+    } finally {
+      err.mockRestore();
+    }
+    expect(readdirSync(root)).toEqual(['evil.json']);
   });
 
   it('parses seed lists and ranges', () => {

@@ -29,13 +29,15 @@ describe('traceanomaly train / detect', () => {
     writeFileSync(train, stvCsv(600, 1, 'normal'));
     const test = join(dir, 'test.csv');
     writeFileSync(test, stvCsv(40, 2, 'normal') + stvCsv(10, 3, 'slow').split('\n').slice(1).join('\n') + stvCsv(3, 4, 'new-path').split('\n').slice(1).join('\n'));
-    const common = ['--max-epochs', '4', '--valid-every', '2', '--samples', '20', '--flow-length', '2', '--backend', 'wasm'];
+    const common = ['--max-epochs', '4', '--valid-every-steps', '4', '--samples', '20', '--flow-length', '2', '--backend', 'wasm'];
     for (const m of ['m1', 'm2']) {
       const r = cli('train', '--in', train, '--out', join(dir, m), ...common);
       expect(r.stderr).toMatch(/backend: wasm/);
       // training, then the held-out traces scored for the decision KDE (60 of 600), each with its own line
       expect(r.stderr).toMatch(/kde: 60\/60 traces.*held-out traces at L_z 20/);
-      expect(r.stderr).toMatch(/trained: 4 epochs in .* \(best \d, valid NLL/);
+      expect(r.stderr).toMatch(/trained: 4 epochs \(8 steps\) in .* \(best \d, valid NLL/);
+      // 60 held-out traces cannot resolve alpha = 0.001: the user is told
+      expect(r.stderr).toMatch(/warning: traceanomaly: the decision KDE rests on 60 held-out traces, fewer than 1\/alpha = 1000/);
       expect(r.code).toBe(0);
     }
     expect(readFileSync(join(dir, 'm1', 'weights.bin')).equals(readFileSync(join(dir, 'm2', 'weights.bin')))).toBe(true);
@@ -84,7 +86,7 @@ describe('traceanomaly train / detect', () => {
     const test = join(dir, 'test.json');
     const newShape = syntheticTraces(2, 5, 1, 6, 11).map((t) => ({ ...t, id: `new-${t.id}` }));
     writeFileSync(test, toJaegerJson([...syntheticTraces(6, 5, 3, 6, 1), ...newShape]));
-    expect(cli('train', '--in', train, '--out', join(dir, 'm'), '--max-epochs', '2', '--valid-every', '1', '--samples', '10', '--flow-length', '1', '--workers', '1').code).toBe(0);
+    expect(cli('train', '--in', train, '--out', join(dir, 'm'), '--max-epochs', '2', '--valid-every-steps', '1', '--samples', '10', '--flow-length', '1', '--workers', '1').code).toBe(0);
     expect(existsSync(join(dir, 'm', 'callpaths.json'))).toBe(true);
     const out = join(dir, 'scores.csv');
     expect(cli('detect', '--model', join(dir, 'm'), '--in', test, '--out', out, '--workers', '1').code).toBe(0);
@@ -132,7 +134,7 @@ describe('detect: root causes on STVs with named columns', () => {
     const slow = Array.from({ length: 4 }, (_, i) => row(`slow${i}`, 2500 + i)).map((l) => l.split(','));
     writeFileSync(join(dir, 'test.csv'), ['trace_id,lat_a,lat_b,lat_c', ...slow.map((c) => c.join(','))].join('\n'));
     writeFileSync(join(dir, 'reordered.csv'), ['trace_id,lat_c,lat_a,lat_b', ...slow.map((c) => [c[0], c[3], c[1], c[2]].join(','))].join('\n'));
-    expect(cli('train', '--in', join(dir, 'train.csv'), '--out', join(dir, 'm'), '--max-epochs', '3', '--valid-every', '1', '--samples', '10', '--workers', '1').code).toBe(0);
+    expect(cli('train', '--in', join(dir, 'train.csv'), '--out', join(dir, 'm'), '--max-epochs', '3', '--samples', '10', '--workers', '1').code).toBe(0);
     for (const f of ['test.csv', 'reordered.csv']) {
       const out = join(dir, `scores-${f}`);
       expect(cli('detect', '--model', join(dir, 'm'), '--in', join(dir, f), '--out', out, '--workers', '1').code).toBe(0);

@@ -25,7 +25,7 @@ function stvCsv(rows: number, seed: number, withD = false): string {
   return `${lines.join('\n')}\n`;
 }
 
-const QUICK = ['--max-epochs', '1', '--valid-every', '1', '--samples', '4', '--flow-length', '1', '--workers', '1', '--backend', 'wasm'];
+const QUICK = ['--max-epochs', '1', '--samples', '4', '--flow-length', '1', '--workers', '1', '--backend', 'wasm'];
 
 describe('outputs: checked before the work, no stale or partial files', () => {
   let dir: string;

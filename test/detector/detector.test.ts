@@ -79,6 +79,46 @@ describe('TraceAnomaly detector', () => {
     expect(Array.from(adopted.decide(a))).toEqual(Array.from(fresh.decide(a)));
   });
 
+  it('crossfit: fold models calibrate the KDE on every training trace, once for all the alphas that share the fit', async () => {
+    const small = { backend: 'cpu' as const, workers: 1, hidden: [8], zDim: 2, flowLength: 1, couplingHidden: 4, maxEpochs: 2, batchSize: 16, seed: 3, samples: 4, calibration: 'crossfit' as const, folds: 3 };
+    const phases = new Set<string>();
+    const warnings: string[] = [];
+    const first = new TraceAnomalyDetector(small);
+    await first.fit({ stv: train }, { progress: (e) => phases.add(e.phase), warn: (m) => warnings.push(m) });
+    // 50 training traces, each scored once by the model of the fold that left it out
+    expect(first.model.calibration).toMatchObject({ source: 'crossfit', folds: 3, size: 50, resolves: false });
+    expect(first.model.kde.size).toBe(50);
+    expect([...phases].filter((p) => p.startsWith('fold')).sort()).toEqual(['fold 1/3 train', 'fold 1/3 validate', 'fold 2/3 train', 'fold 2/3 validate', 'fold 3/3 train', 'fold 3/3 validate']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/50 cross-fitted traces, fewer than 1\/alpha = 1000/);
+    // the held-out source on the same fit: 5 traces, other values
+    const heldout = new TraceAnomalyDetector({ ...small, calibration: 'heldout' });
+    expect(heldout.fitKey()).toBe(first.fitKey());
+    await heldout.adoptFit(first.fittedState(), { stv: train });
+    expect(heldout.model.kde.size).toBe(5);
+    // another alpha adopts the crossfit values without training a fold model again, and equals a fresh fit
+    const adoptedPhases = new Set<string>();
+    const adopted = new TraceAnomalyDetector({ ...small, alpha: 0.05 });
+    await adopted.adoptFit(first.fittedState(), { stv: train }, { progress: (e) => adoptedPhases.add(e.phase) });
+    expect(adoptedPhases.size).toBe(0);
+    const fresh = new TraceAnomalyDetector({ ...small, alpha: 0.05 });
+    await fresh.fit({ stv: train });
+    expect(adopted.model.kde.toJSON()).toEqual(fresh.model.kde.toJSON());
+    expect(adopted.model.calibration).toMatchObject({ size: 50, resolves: true });
+    // the adopted detector scores the test split once: the second call reuses the values (no score phase), same bytes
+    const scorePhases: string[] = [];
+    const s1 = await adopted.score({ stv: test }, { progress: (e) => scorePhases.push(e.phase) });
+    const s2 = await heldout.score({ stv: test }, { progress: (e) => scorePhases.push(e.phase) });
+    expect(scorePhases.filter((p) => p === 'score').length).toBeGreaterThan(0);
+    const afterFirst = scorePhases.length;
+    expect(Array.from(s2)).toEqual(Array.from(s1));
+    expect(Array.from(await fresh.score({ stv: test }))).toEqual(Array.from(s1));
+    const again: string[] = [];
+    await adopted.score({ stv: test }, { progress: (e) => again.push(e.phase) });
+    expect(again).toEqual([]);
+    expect(afterFirst).toBeGreaterThan(0);
+  });
+
   it('is the vanilla VAE with K = 0, under its own name', () => {
     const v = vanillaVae({ flowLength: 10 });
     expect(v.name).toBe('vae');
@@ -99,7 +139,7 @@ describe('TraceAnomaly detector on values that are not finite', () => {
   it('a training run that diverges stops with the epoch and the most extreme training value', async () => {
     const m = stvs(200, 1);
     m.values[11 * 5 + 1] = 5000; // an outlier in dimension 2
-    const err = await new TraceAnomalyDetector({ backend: 'cpu', maxEpochs: 3, validEvery: 1, validSamples: 2, samples: 2, learningRate: 1e12, workers: 1 }).fit({ stv: m }).catch((e) => e);
+    const err = await new TraceAnomalyDetector({ backend: 'cpu', maxEpochs: 3, validSamples: 2, samples: 2, learningRate: 1e12, workers: 1 }).fit({ stv: m }).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(err.message).toMatch(/^trace s1-11: training stopped in epoch \d: the (training loss|validation NLL) is NaN; its most extreme training value is dimension 2, \d+\.?\d* standard deviations from the dimension's mean: check such values in the input$/);
   });

@@ -73,6 +73,29 @@ describe('dataset files', () => {
     expect(() => validateDatasetFile({ ...raw, split: { ...raw.split, testSample: 0 } }, 'x.json')).toThrow(/testSample/);
   });
 
+  it('split.testNormal / testAnomalous test on a seeded sample of that many rows of each label', async () => {
+    const dir = tempDir();
+    writeStvPool(dir);
+    const raw = { name: 'pool', format: 'stv-text', traces: [{ file: 'normal.txt', label: 0 }, { file: 'abnormal.txt', label: 1, anomalyType: 'rt' }], split: { rule: 'random', trainFraction: 0.6, seed: 3 } };
+    const file = join(dir, 'pool.json');
+    const full = await loadDatasetFile(validateDatasetFile(raw, file), file, ctx);
+    const count = (d: typeof full, label: number) => [...d.test.labels!.values()].filter((l) => l.label === label).length;
+    const normal = count(full, 0);
+    const sampled = await loadDatasetFile(validateDatasetFile({ ...raw, split: { ...raw.split, testNormal: normal - 2, testAnomalous: 1 } }, file), file, ctx);
+    expect([count(sampled, 0), count(sampled, 1)]).toEqual([normal - 2, 1]);
+    // a subset in the full split's order, the same again for the same seed; training untouched
+    const ids = sampled.test.stv!.ids;
+    expect(full.test.stv!.ids.filter((id) => ids.includes(id))).toEqual(ids);
+    expect(sampled.train.stv!.ids).toEqual(full.train.stv!.ids);
+    expect((await loadDatasetFile(validateDatasetFile({ ...raw, split: { ...raw.split, testNormal: normal - 2, testAnomalous: 1 } }, file), file, ctx)).test.stv!.ids).toEqual(ids);
+    // only normal rows counted: every anomalous row stays
+    const onlyNormal = await loadDatasetFile(validateDatasetFile({ ...raw, split: { ...raw.split, testNormal: 1 } }, file), file, ctx);
+    expect([count(onlyNormal, 0), count(onlyNormal, 1)]).toEqual([1, count(full, 1)]);
+    await expect(loadDatasetFile(validateDatasetFile({ ...raw, split: { ...raw.split, testNormal: normal + 1 } }, file), file, ctx)).rejects.toThrow(new RegExp(`has ${normal} normal rows; "testNormal" asks for ${normal + 1}`));
+    expect(() => validateDatasetFile({ ...raw, split: { ...raw.split, testNormal: 0 } }, file)).toThrow(/"split.testNormal" must be a positive integer/);
+    expect(() => validateDatasetFile({ ...raw, split: { ...raw.split, testSample: 0.5, testAnomalous: 3 } }, file)).toThrow(/"testSample" or "testAnomalous"/);
+  });
+
   it('describes generated data with "generator": the built-in generator under the name of the file, its options under those of the experiment', async () => {
     const path = join(tempDir(), 'tiny-2d.json');
     const spec = validateDatasetFile({ name: 'tiny-2d', generator: 'two-dim-service', options: { train: 40, testNormal: 10, testAnomalies: 3 } }, path);

@@ -24,6 +24,13 @@ describe('experiment definitions', () => {
     expect(() => validateExperiment({ ...base, report: 'detection' }, 'mine.json')).toThrow(/mine\.json.*"report" must be an object/);
   });
 
+  it('refuses a name that is not a plain folder name (it names the report folder under --out), naming the file', () => {
+    for (const name of ['../../evil', '..', '.hidden', 'a/b', 'a\\b', 'x'.repeat(101), 'tab\tname', '/abs']) {
+      expect(() => validateExperiment({ ...base, name }, 'mine.json'), name).toThrow(/^mine\.json: "name" must be letters, digits/);
+    }
+    for (const name of ['table2', 'ablation-flow-length', 'my_exp.v2', 'x'.repeat(100)]) expect(validateExperiment({ ...base, name }, 'mine.json').name).toBe(name);
+  });
+
   it('loads every built-in experiment', async () => {
     const names = await experimentNames();
     expect(names).toEqual(expect.arrayContaining(['table2', 'table6', 'fig11', 'ablation-flow-length', 'ablation-samples']));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { HOST, tempPath } from '../../src/util/temp-files.ts';
 import type { Detector } from '../../src/contracts/detector.ts';
 import { Registry } from '../../src/experiments/registry.ts';
 import { runExperiment, type RunOptions } from '../../src/experiments/runner.ts';
@@ -19,7 +21,7 @@ describe('experiment runner', () => {
   it('runs every cell, writes one JSON result per cell, and computes the metrics by hand-checked values', async () => {
     const { outDir, opts } = setup();
     const run = await runExperiment(experiment(), opts);
-    expect(run.counts).toEqual({ total: 3, reused: 0, computed: 3, failed: 0, notApplicable: 0 });
+    expect(run.counts).toEqual({ total: 3, reused: 0, computed: 3, failed: 0, notApplicable: 0, missing: 0 });
     const files = readdirSync(join(outDir, 'exp', 'cells'));
     expect(files).toHaveLength(3);
     const byseed = run.cells.map((c) => c.result!);
@@ -77,7 +79,7 @@ describe('experiment runner', () => {
     const cells = join(outDir, 'exp', 'cells');
     expect(readdirSync(cells)).toHaveLength(1);
     // a temporary file a killed process left behind is cleaned up
-    writeFileSync(join(cells, 'top-seed--tiny--s3--0123456789abcdef.json.tmp-99999'), '{"trunc');
+    writeFileSync(tempPath(join(cells, 'top-seed--tiny--s3--0123456789abcdef.json'), HOST, spawnSync(process.execPath, ['-e', '0']).pid), '{"trunc');
     const fixed = setup(new Registry().addDataset(tinyEntry()).addMethod(topSeedMethod()));
     const rerun = await runExperiment(experiment(), { ...fixed.opts, outDir });
     expect(rerun.counts).toMatchObject({ reused: 1, computed: 2, failed: 0 });
@@ -180,7 +182,10 @@ describe('experiment runner', () => {
   });
 
   it('fails before running anything on an unknown name or a method of the wrong kind', async () => {
-    const { opts } = setup();
+    const { opts, outDir } = setup();
+    // a definition built in code is checked as a file's is: its name is the report folder
+    await expect(runExperiment(experiment({ name: '../escape' }), opts)).rejects.toThrow(/experiment "name" must be letters.*found "\.\.\/escape"/);
+    expect(readdirSync(outDir)).toEqual([]);
     await expect(runExperiment(experiment({ methods: ['nope'] }), opts)).rejects.toThrow(/unknown method "nope"; registered: top-seed/);
     await expect(runExperiment(experiment({ datasets: ['nope'] }), opts)).rejects.toThrow(/unknown dataset "nope"/);
     await expect(runExperiment(experiment({ kind: 'localization' }), opts)).rejects.toThrow(/is a detection method/);

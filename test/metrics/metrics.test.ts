@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confusion, precisionRecall } from '../../src/metrics/confusion.ts';
-import { averagePrecision, bestF1, prCurve, thinCurve } from '../../src/metrics/pr-curve.ts';
+import { averagePrecision, bestF1, prCurve, recallAtFpr, thinCurve } from '../../src/metrics/pr-curve.ts';
 import { perTypeMetrics } from '../../src/metrics/per-type.ts';
 import { hitAtK, precisionAtK } from '../../src/metrics/precision-at-k.ts';
 import { meanStd } from '../../src/metrics/aggregate.ts';
@@ -38,6 +38,18 @@ describe('PR curve, AUPRC (average precision) and best F1', () => {
     const best = bestF1(curve);
     expect(best.f1).toBeCloseTo(6 / 7, 12);
     expect(best).toMatchObject({ threshold: 0.6, precision: 0.75, recall: 1, oracle: true });
+  });
+
+  it('gives recall at a false-positive rate from the thresholds that flag few enough normal rows', () => {
+    // scores .9 .8 .7 .6 .5 .4, truth 1 0 1 1 0 0: 3 normal rows. Points (fp, R): (0, 1/3) (1, 1/3) (1, 2/3) (1, 1) (2, 1) (3, 1)
+    const curve = prCurve([1, 0, 1, 1, 0, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4]);
+    expect(recallAtFpr(curve, 3, 0)).toBeCloseTo(1 / 3, 12);
+    // 1/3 of the normal rows may be flagged: one false positive, so every point up to .6 qualifies
+    expect(recallAtFpr(curve, 3, 1 / 3)).toBe(1);
+    expect(recallAtFpr(curve, 3, 0.3)).toBeCloseTo(1 / 3, 12);
+    // the top-scored row is normal: no threshold has fpr 0 -> recall 0
+    expect(recallAtFpr(prCurve([0, 1], [2, 1]), 1, 0)).toBe(0);
+    expect(recallAtFpr(curve, 0, 0.01)).toBeNaN();
   });
 
   it('flags tied scores together, so the row order inside a tie does not matter', () => {
@@ -117,6 +129,9 @@ describe('per anomaly type', () => {
     expect(e.metrics.f1).toBeCloseTo(2 / 3, 12);
     // ranking 8 7 6 5 3 2 1 0 -> truth 1 1 1 0 0 1 1 0: AP = 1/5 * (1 + 1 + 1) + 1/5 * 4/6 + 1/5 * 5/7
     expect(e.metrics.auprc).toBeCloseTo((3 + 4 / 6 + 5 / 7) / 5, 12);
+    // 1 false positive of 3 normal rows; no threshold flags an anomaly before the first normal row (5) at fpr <= 1%
+    expect(e.metrics.fpr).toBeCloseTo(1 / 3, 12);
+    expect(e.metrics.recallAtFpr).toEqual({ '0.001': 0.6, '0.0033': 0.6, '0.01': 0.6 });
     expect(e.perType.rt.precision).toBeNull();
   });
 });

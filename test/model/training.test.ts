@@ -122,7 +122,7 @@ describe('data-parallel training', () => {
 
   it('learns: the validation NLL falls', async () => {
     const model = new FlowVae(config);
-    const { engine, report } = await train(model, data(1200, 7), data(200, 8), { ...DEFAULT_TRAIN, maxEpochs: 12, validEvery: 2, validSamples: 20, batchSize: 64, workers: 2 });
+    const { engine, report } = await train(model, data(1200, 7), data(200, 8), { ...DEFAULT_TRAIN, maxEpochs: 12, validEverySteps: 36, validSamples: 20, batchSize: 64, workers: 2 });
     await engine.close();
     expect(report.history.length).toBe(6);
     expect(report.bestValidNll).toBeLessThan(report.history[0][1] - 3);
@@ -133,7 +133,7 @@ describe('data-parallel training', () => {
     // validation data from another manifold: fitting the training data makes it less likely
     const model = new FlowVae(config);
     const valid = data(200, 8, 42);
-    const { engine, report } = await train(model, data(1200, 7), valid, { ...DEFAULT_TRAIN, maxEpochs: 30, validEvery: 2, validSamples: 20, batchSize: 64, patience: 3, workers: 1 });
+    const { engine, report } = await train(model, data(1200, 7), valid, { ...DEFAULT_TRAIN, maxEpochs: 30, validEverySteps: 36, validSamples: 20, batchSize: 64, patience: 3, minSteps: 0, workers: 1 });
     const again = await engine.score(valid, 200, { samples: 20, seed: DEFAULT_TRAIN.seed });
     await engine.close();
     expect(report.stoppedEarly).toBe(true);
@@ -160,7 +160,7 @@ describe('a loss that is not a finite number', () => {
   it('stops training at the first epoch that has one (it trained on NaN without a word)', async () => {
     const x = data(300, 7);
     x[17] = NaN;
-    const err = await train(new FlowVae(config), x, data(50, 8), { ...DEFAULT_TRAIN, maxEpochs: 5, validEvery: 1, validSamples: 5, batchSize: 32, workers: 1 }).catch((e) => e);
+    const err = await train(new FlowVae(config), x, data(50, 8), { ...DEFAULT_TRAIN, maxEpochs: 5, validSamples: 5, batchSize: 32, workers: 1 }).catch((e) => e);
     expect(err).toBeInstanceOf(TrainingDivergedError);
     expect(err.message).toBe('training stopped in epoch 1: the training loss is NaN');
   });
