@@ -3,5 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const { main, installExitHandlers } = await import('../src/cli/main.ts');
+installExitHandlers(argv);
+process.exitCode = await main(argv);

@@ -84,7 +84,15 @@ export class CallPathList {
   }
 
   static fromJSON(json: CallPathListJson): CallPathList {
-    if (json.format !== 'traceanomaly-callpaths') throw new Error('not a call path list (format field)');
+    if (typeof json !== 'object' || json === null || json.format !== 'traceanomaly-callpaths') throw new Error('not a call path list (format field)');
+    if (json.version !== 1) throw new Error(`unknown call path list version ${JSON.stringify(json.version)} (this version reads 1)`);
+    if (json.definition !== 'prefix' && json.definition !== 'ancestors') throw new Error(`unknown "definition" ${JSON.stringify(json.definition)} (prefix or ancestors)`);
+    if (json.edgeLabel !== 'service' && json.edgeLabel !== 'endpoint') throw new Error(`unknown "edgeLabel" ${JSON.stringify(json.edgeLabel)} (service or endpoint)`);
+    if (!Array.isArray(json.dimensions)) throw new Error('"dimensions" is not a list');
+    json.dimensions.forEach((d, i) => {
+      const ok = typeof d === 'object' && d !== null && typeof d.id === 'string' && typeof d.service === 'string' && Array.isArray(d.path) && d.path.length > 0 && d.path.every((s) => typeof s === 'string');
+      if (!ok) throw new Error(`dimension ${i + 1} is not {"id": string, "service": string, "path": [steps]}`);
+    });
     const list = new CallPathList({ definition: json.definition, edgeLabel: json.edgeLabel });
     const nodes: number[] = [];
     for (const d of json.dimensions) {
@@ -125,14 +133,33 @@ export class CallPathList {
   freeze(): void {
     if (this.frozen) return;
     const n = this.nodeParent.length;
-    const paths: { node: number; path: string[] }[] = [];
-    for (let node = 1; node < n; node++) paths.push({ node, path: this.pathOfNode(node) });
-    paths.sort((a, b) => comparePaths(a.path, b.path));
+    // children of each node, sorted by their step: a pre-order walk then lists the paths in the order of their
+    // steps (a path before its extensions), comparing steps, never whole paths
+    const start = new Int32Array(n + 1);
+    for (let node = 1; node < n; node++) start[this.nodeParent[node] + 1]++;
+    for (let v = 0; v < n; v++) start[v + 1] += start[v];
+    const children = new Int32Array(Math.max(n - 1, 0));
+    const fill = start.slice(0, n);
+    for (let node = 1; node < n; node++) children[fill[this.nodeParent[node]]++] = node;
+    const label = (node: number) => this.edges.labels[this.nodeEdge[node]];
+    for (let v = 0; v < n; v++) {
+      if (start[v + 1] - start[v] > 1) children.subarray(start[v], start[v + 1]).sort((a, b) => (label(a) < label(b) ? -1 : label(a) > label(b) ? 1 : 0));
+    }
     this.dimOfNode = new Int32Array(n).fill(-1);
-    this.dims = paths.map(({ node, path }, i) => {
-      this.dimOfNode[node] = i;
-      return { id: pathId(this.nodeService[node], path), service: this.nodeService[node], path };
-    });
+    this.dims = [];
+    const pathOf = new Array<string[]>(n);
+    pathOf[ROOT] = [];
+    const stack = [ROOT];
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      if (v !== ROOT) {
+        const path = [...pathOf[this.nodeParent[v]], label(v)];
+        pathOf[v] = path;
+        this.dimOfNode[v] = this.dims.length;
+        this.dims.push({ id: pathId(this.nodeService[v], path), service: this.nodeService[v], path });
+      }
+      for (let k = start[v + 1] - 1; k >= start[v]; k--) stack.push(children[k]);
+    }
     this.frozen = true;
   }
 
@@ -287,16 +314,4 @@ export class CallPathList {
     }
     return node;
   }
-
-  private pathOfNode(node: number): string[] {
-    const path: string[] = [];
-    for (let v = node; v > ROOT; v = this.nodeParent[v]) path.push(this.edges.labels[this.nodeEdge[v]]);
-    return path.reverse();
-  }
-}
-
-function comparePaths(a: string[], b: string[]): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return a.length - b.length;
 }

@@ -5,16 +5,18 @@ import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
 import { localizeAnomalies, type RootCauseColumns } from '../localize/localize-anomalies.ts';
 import { TraceAnomalyLocalizer } from '../localize/traceanomaly-localizer.ts';
 import { csvField } from '../readers/lines.ts';
+import type { DetectorInput } from '../contracts/dataset.ts';
+import { trainingColumns } from '../stv/align.ts';
 import { Whitelist } from '../stv/whitelist.ts';
 import { OutputSet } from '../util/atomic-write.ts';
 import { InputError } from '../util/errors.ts';
 import { Progress } from '../util/progress.ts';
 import { parseCommand, requireString } from './args.ts';
-import { readJsonFile } from './load-input.ts';
+import { MAX_SPANS_HELP, readJsonFile } from './load-input.ts';
 import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
 import { runOptions, selectBackend } from './train-command.ts';
 
-export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--format F] [--columns MAP.json] [--strict]
+export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--format F] [--columns MAP.json] [--strict] [--max-spans-per-trace N]
                     [--whitelist W.json] [--samples L_z] [--alpha A] [--seed N]
                     [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N] --out SCORES.csv
   Scores traces with a model from \`traceanomaly train\` (the same kind of input it was trained on) and writes
@@ -30,7 +32,8 @@ export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--
   and, when some trace has one, SCORES.unseen.csv: trace_id,call_path_id (dim:<index> for unnamed dimensions).
   L_z, alpha, seed and workers default to the model's. The backend does not: --backend defaults to auto, as
   for train (CUDA, native, wasm, cpu: the first that loads), so a model trained on a GPU machine scores on one
-  without; scores from two backends differ by float rounding, so compare score files made on one backend.`;
+  without; scores from two backends differ by float rounding, so compare score files made on one backend.
+  ${MAX_SPANS_HELP}`;
 
 export async function detectCommand(args: string[]): Promise<number> {
   const { values: o } = parseCommand(args, { ...INPUT_OPTIONS, ...RUN_OPTIONS, model: { type: 'string' }, whitelist: { type: 'string' }, out: { type: 'string' } });
@@ -41,6 +44,8 @@ export async function detectCommand(args: string[]): Promise<number> {
   const file = requireString(o.in, 'in');
   const modelDir = requireString(o.model, 'model');
   const outFile = requireString(o.out, 'out');
+  // the output is checked before any work (and cleared of a killed run's partial files)
+  const out = await OutputSet.open([outFile, unseenFile(outFile)]);
   const { model, options, hstv } = await loadModel(modelDir);
   const opts = { ...options, ...runOptions(o, { ...options, backend: 'auto' }) };
   const backend = await selectBackend(opts.backend);
@@ -62,10 +67,12 @@ export async function detectCommand(args: string[]): Promise<number> {
     const localizer = new TraceAnomalyLocalizer({ input: hstv.source, definition: opts.definition, edgeLabel: opts.edgeLabel });
     localizer.useReference(hstv);
     const rows = [...a.anomalous.keys()].filter((i) => a.anomalous[i] === 1);
-    (await localizeAnomalies(localizer, input, rows)).forEach((c, k) => causes.set(rows[k], c));
+    // STVs in the model's columns, matched by id (a file may order them otherwise; columns the model never had are
+    // the unseen rule's, not the localiser's)
+    const located: DetectorInput = input.stv ? { stv: trainingColumns(input.stv, model.space.width, model.space.dimensionIds, file) } : input;
+    (await localizeAnomalies(localizer, located, rows, (d) => hstv.dimensionName(d))).forEach((c, k) => causes.set(rows[k], c));
   } else process.stderr.write('this model folder has no hstv.json (trained by an older version): no root causes\n');
 
-  const out = new OutputSet();
   try {
     await out.text(outFile, (function* () {
       yield 'trace_id,log_px,p_value,anomalous,unseen,root_cause_service,root_cause_path';

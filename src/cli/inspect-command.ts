@@ -3,15 +3,16 @@ import { encodeTraces } from '../stv/encode.ts';
 import { summarizeStv } from '../stv/summary.ts';
 import { parseWhole } from '../stv/whitelist.ts';
 import { UsageError, parseCommand } from './args.ts';
-import { isStvFormat, loadColumnMapping, loadTraceFile, readStvFile, resolveFormat } from './load-input.ts';
+import { MAX_SPANS_HELP, isStvFormat, loadColumnMapping, loadTraceFile, readStvFile, resolveFormat, TRACE_READ_OPTIONS, traceReadOptions } from './load-input.ts';
 
-export const INSPECT_USAGE = `traceanomaly inspect FILE [--format F] [--columns MAP.json] [--strict]
+export const INSPECT_USAGE = `traceanomaly inspect FILE [--format F] [--columns MAP.json] [--strict] [--max-spans-per-trace N]
   Prints a JSON summary on stdout: format, traces, dimensions, validDimensions, distinctValidSets, services
   (services is null for the released STV format, which names no dimensions). For raw traces the dimensions
-  are the call paths of the file itself.`;
+  are the call paths of the file itself.
+  ${MAX_SPANS_HELP}`;
 
 export async function inspectCommand(args: string[]): Promise<number> {
-  const { values: o, positionals } = parseCommand(args, { format: { type: 'string' }, columns: { type: 'string' }, strict: { type: 'boolean' } }, 1);
+  const { values: o, positionals } = parseCommand(args, { format: { type: 'string' }, columns: { type: 'string' }, ...TRACE_READ_OPTIONS }, 1);
   if (o.help) {
     console.log(INSPECT_USAGE);
     return 0;
@@ -19,7 +20,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
   const file = positionals[0];
   if (file === undefined) throw new UsageError('missing FILE');
   const columns = await loadColumnMapping(o.columns);
-  const format = await resolveFormat(file, o.format, columns);
+  const format = await resolveFormat(file, o.format, columns, true);
   let summary;
   let services: number | null;
   if (isStvFormat(format)) {
@@ -27,7 +28,7 @@ export async function inspectCommand(args: string[]): Promise<number> {
     summary = summarizeStv(m);
     services = m.dimensionIds ? new Set(m.dimensionIds.map((id) => parseWhole(id)?.service ?? id)).size : null;
   } else {
-    const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), strict: Boolean(o.strict) });
+    const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), ...traceReadOptions(o) });
     const list = CallPathList.fromTraces(traces);
     summary = summarizeStv(encodeTraces(list, traces).matrix);
     const names = new Set<string>();

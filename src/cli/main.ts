@@ -22,12 +22,51 @@ const COMMANDS: Record<string, Command> = {
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `Usage: traceanomaly <command> [options]   (traceanomaly <command> --help for details)\n\nCommands:\n${lines.join('\n')}`;
+  return `Usage: traceanomaly <command> [options]   (traceanomaly <command> --help for details)\n\nCommands:\n${lines.join('\n')}\n\nAny command takes --debug (or TRACEANOMALY_DEBUG=1): an error then also prints its stack trace.`;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 1 bad input or failure, 2 usage error). */
+/** Whether errors print their stack trace: `--debug` anywhere in the arguments, or TRACEANOMALY_DEBUG=1. */
+export function debugWanted(argv: readonly string[]): boolean {
+  return argv.includes('--debug') || /^(1|true|yes)$/i.test(process.env.TRACEANOMALY_DEBUG ?? '');
+}
+
+/** An error's message on one line (a message with line breaks, such as a library's, is joined). */
+export function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message || e.name : String(e);
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Writes the one line of a failed command (and, when debugging, the stack); returns its exit code. */
+export function reportError(command: string | undefined, e: unknown, debug: boolean): number {
+  const prefix = command === undefined ? 'traceanomaly' : `traceanomaly ${command}`;
+  const expected = e instanceof InputError;
+  const hint = expected || debug ? '' : ' (an unexpected error: --debug prints its stack trace)';
+  // on a terminal, first take away a progress bar's live line
+  process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${prefix}: error: ${oneLine(e)}${hint}\n`);
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  return 1;
+}
+
+/**
+ * For the bin launcher: an error that escapes every command (a stream or worker failing outside an awaited
+ * promise) ends the process as any other error does, one line and exit 1, before a library's own handler
+ * (tfjs' wasm backend rethrows, which exits 7 with its minified source) can run.
+ */
+export function installExitHandlers(argv: readonly string[]): void {
+  const debug = debugWanted(argv);
+  const command = argv[0] !== undefined && argv[0] in COMMANDS ? argv[0] : undefined;
+  const fatal = (e: unknown) => {
+    process.exitCode = reportError(command, e, debug);
+    process.exit();
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 bad input or failure, 2 usage error). Never throws. */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
+  const debug = debugWanted(argv);
+  const [name, ...args] = argv.filter((a) => a !== '--debug');
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name === undefined ? 2 : 0;
@@ -44,10 +83,6 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`traceanomaly ${name}: ${e.message}\n\n${command.usage}\n`);
       return 2;
     }
-    if (e instanceof InputError) {
-      process.stderr.write(`traceanomaly ${name}: error: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    return reportError(name, e, debug);
   }
 }

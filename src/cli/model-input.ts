@@ -1,12 +1,12 @@
 import type { DetectorInput } from '../contracts/dataset.ts';
-import { isStvFormat, loadColumnMapping, loadTraceFile, readStvFile, resolveFormat } from './load-input.ts';
+import { isStvFormat, loadColumnMapping, loadTraceFile, readStvFile, resolveFormat, TRACE_READ_OPTIONS, traceReadOptions } from './load-input.ts';
 
 /** Reads an input for `train` / `detect`: STVs (released text format, stv.csv) or a raw trace export. */
-export async function readModelInput(file: string, opts: { format?: string; columns?: string; strict?: boolean }): Promise<{ input: DetectorInput; format: string }> {
+export async function readModelInput(file: string, opts: { format?: string; columns?: string; strict?: boolean; 'max-spans-per-trace'?: string }): Promise<{ input: DetectorInput; format: string }> {
   const columns = await loadColumnMapping(opts.columns);
-  const format = await resolveFormat(file, opts.format, columns);
+  const format = await resolveFormat(file, opts.format, columns, true);
   if (isStvFormat(format)) return { input: { stv: await readStvFile(file, format) }, format };
-  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), strict: Boolean(opts.strict) });
+  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), ...traceReadOptions(opts) });
   return { input: { traces }, format };
 }
 
@@ -14,7 +14,7 @@ export const INPUT_OPTIONS = {
   in: { type: 'string' },
   format: { type: 'string' },
   columns: { type: 'string' },
-  strict: { type: 'boolean' },
+  ...TRACE_READ_OPTIONS,
 } as const;
 
 export const RUN_OPTIONS = {

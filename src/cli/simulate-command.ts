@@ -53,6 +53,13 @@ function* faultLines(faults: readonly FaultWindow[]): Generator<string> {
   for (const f of faults) yield [f.service, f.type, String(f.start), String(f.end), String(f.delayMs), f.external ?? ''].map(csvField).join(',');
 }
 
+/** The files simulate owns in a dataset folder: the traces in any format (so that another --format replaces them), labels, faults. */
+const datasetFiles = (dir: string): string[] => [
+  ...WRITE_FORMATS.flatMap((f) => ['train', 'test'].flatMap((part) => [`${part}${extensionOf(f)}`, `${part}${extensionOf(f)}.gz`])),
+  'labels.csv',
+  'faults.csv',
+].map((name) => join(dir, name));
+
 const zero = (): Counts => ({ traces: 0, normal: 0, rt: 0, path: 0 });
 
 /** Writes one simulated dataset (train, test, labels, faults) into `dir` through `out`. */
@@ -94,21 +101,23 @@ export async function simulateCommand(args: string[]): Promise<number> {
   const seed = o.seed === undefined ? 1 : Number(o.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
   const gzip = !o.plain;
-  const out = new OutputSet();
+  if (what === 'trainticket' && (o.service !== undefined || o.fraction !== undefined)) throw new UsageError('--service and --fraction are for services');
+  const fraction = o.fraction === undefined ? undefined : Number(o.fraction);
+  if (fraction !== undefined && !(fraction > 0 && fraction <= 1)) throw new UsageError('--fraction must be in (0, 1]');
+  const which = o.service === undefined ? TABLE_I : [TABLE_I[Number(o.service) - 1]];
+  if (which.some((s) => s === undefined)) throw new UsageError('--service must be 1, 2, 3 or 4');
+  // the output folders are checked before any work (and cleared of a killed run's partial files)
+  const folders = what === 'trainticket' ? [outDir] : which.map((spec) => join(outDir, spec.name));
+  const out = await OutputSet.open([...folders.flatMap(datasetFiles), join(outDir, 'manifest.json')]);
   const started = Date.now();
   try {
     let manifest: Record<string, unknown>;
     if (what === 'trainticket') {
-      if (o.service !== undefined || o.fraction !== undefined) throw new UsageError('--service and --fraction are for services');
       const config = { ...TRAINTICKET_PRESETS[preset as TrainTicketPreset], seed };
       const days = trainTicketDays(config);
       const written = await writeDataset(out, outDir, 'trainticket', days.train, days.test, days.faults, format, gzip);
       manifest = { generator: GENERATOR_VERSION, topology: days.model.topology.source, preset, seed, format, ...written, config };
     } else {
-      const fraction = o.fraction === undefined ? undefined : Number(o.fraction);
-      if (fraction !== undefined && !(fraction > 0 && fraction <= 1)) throw new UsageError('--fraction must be in (0, 1]');
-      const which = o.service === undefined ? TABLE_I : [TABLE_I[Number(o.service) - 1]];
-      if (which.some((s) => s === undefined)) throw new UsageError('--service must be 1, 2, 3 or 4');
       const config = { ...SERVICES_PRESETS[preset as ServicesPreset], seed, ...(fraction !== undefined ? { fraction } : {}) };
       const services: Record<string, unknown> = {};
       for (const spec of which) {

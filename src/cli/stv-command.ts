@@ -10,17 +10,21 @@ import { csvField } from '../readers/lines.ts';
 import { labelsCsvLines } from '../writers/labels-csv.ts';
 import { InputError } from '../util/errors.ts';
 import { oneOf, parseCommand, requireString } from './args.ts';
-import { isStvFormat, loadColumnMapping, loadTraceFile, readJsonFile, resolveFormat } from './load-input.ts';
+import { MAX_SPANS_HELP, isStvFormat, loadColumnMapping, loadTraceFile, readJsonFile, resolveFormat, TRACE_READ_OPTIONS, traceReadOptions } from './load-input.ts';
 
 export const STV_USAGE = `traceanomaly stv --in FILE [--format F] [--columns MAP.json] [--callpaths LIST.json]
                  [--definition prefix|ancestors] [--edge service|endpoint] [--whitelist W.json]
-                 [--labels LABELS.csv] [--strict] --out DIR
+                 [--labels LABELS.csv] [--strict] [--max-spans-per-trace N] --out DIR
   Extracts call paths (paper sec. II-B) and writes service trace vectors (sec. II-C):
   DIR/callpaths.json  the ordered dimensions (id, service, path)
   DIR/stv.csv         trace_id, then one column per dimension; response times in ms, -1 = absent
   DIR/unseen.csv      trace_id,call_path_id for paths not in --callpaths (only with --callpaths)
   DIR/labels.csv      the --labels rows of these traces, in stv.csv order (only with --labels)
-  Without --callpaths the call path list is built from the input itself.`;
+  Without --callpaths the call path list is built from the input itself.
+  ${MAX_SPANS_HELP}`;
+
+/** The files `stv` writes in its folder (some only with --callpaths or --labels): an earlier run's are replaced or removed. */
+export const STV_OUTPUTS = ['callpaths.json', 'stv.csv', 'unseen.csv', 'labels.csv'];
 
 /** One STV value as text: whole milliseconds stay integers, fractions keep microsecond precision. */
 export function formatValue(v: number): string {
@@ -57,7 +61,7 @@ export async function stvCommand(args: string[]): Promise<number> {
     edge: { type: 'string' },
     whitelist: { type: 'string' },
     labels: { type: 'string' },
-    strict: { type: 'boolean' },
+    ...TRACE_READ_OPTIONS,
     out: { type: 'string' },
   });
   if (o.help) {
@@ -66,8 +70,13 @@ export async function stvCommand(args: string[]): Promise<number> {
   }
   const file = requireString(o.in, 'in');
   const outDir = requireString(o.out, 'out');
+  const definition = oneOf<PathDefinition>(o.definition, 'definition', ['prefix', 'ancestors'], 'prefix');
+  const edgeLabel = oneOf<EdgeLabel>(o.edge, 'edge', ['service', 'endpoint'], 'service');
+  const readOptions = traceReadOptions(o);
+  // the output folder is checked before any work (and cleared of a killed run's partial files)
+  const out = await OutputSet.open(STV_OUTPUTS.map((f) => join(outDir, f)));
   const columns = await loadColumnMapping(o.columns);
-  const format = await resolveFormat(file, o.format, columns);
+  const format = await resolveFormat(file, o.format, columns, true);
   if (isStvFormat(format)) throw new InputError({ file }, `${format} holds vectors, not traces: call paths cannot be extracted from it`);
 
   let list: CallPathList | undefined;
@@ -82,14 +91,10 @@ export async function stvCommand(args: string[]): Promise<number> {
   }
   const whitelist = o.whitelist !== undefined ? Whitelist.fromJSON(await readJsonFile(o.whitelist), o.whitelist) : undefined;
   const labels = o.labels !== undefined ? await readLabels(o.labels) : undefined;
-  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), strict: Boolean(o.strict) });
-  list ??= CallPathList.fromTraces(traces, {
-    definition: oneOf<PathDefinition>(o.definition, 'definition', ['prefix', 'ancestors'], 'prefix'),
-    edgeLabel: oneOf<EdgeLabel>(o.edge, 'edge', ['service', 'endpoint'], 'service'),
-  });
+  const traces = await loadTraceFile(file, format, { ...(columns ? { columns } : {}), ...readOptions });
+  list ??= CallPathList.fromTraces(traces, { definition, edgeLabel });
   const { matrix, unseen } = encodeTraces(list, traces, whitelist);
 
-  const out = new OutputSet();
   try {
     await out.text(join(outDir, 'callpaths.json'), callPathListLines(list));
     await out.text(join(outDir, 'stv.csv'), stvCsvLines(matrix, list.dimensionIds));

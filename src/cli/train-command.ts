@@ -4,20 +4,22 @@ import type { EdgeLabel } from '../callpaths/edges.ts';
 import { inputSize } from '../contracts/dataset.ts';
 import { BANDWIDTH_RULES } from '../decision/kde.ts';
 import { CALIBRATION_SOURCES } from '../decision/calibration.ts';
-import { saveModel } from '../detector/model-folder.ts';
+import { openModelFolder, saveModel } from '../detector/model-folder.ts';
 import { TraceAnomalyLocalizer } from '../localize/traceanomaly-localizer.ts';
 import { DEFAULT_OPTIONS, type TraceAnomalyOptions } from '../detector/options.ts';
 import { TraceAnomalyDetector } from '../detector/traceanomaly-detector.ts';
 import { FLOW_KINDS } from '../model/flows/build.ts';
 import { fitProgress } from './fit-progress.ts';
 import { oneOf, parseCommand, requireString, UsageError } from './args.ts';
+import { InputError } from '../util/errors.ts';
 import { INPUT_OPTIONS, readModelInput, RUN_OPTIONS } from './model-input.ts';
+import { MAX_SPANS_HELP } from './load-input.ts';
 import { intArg, numberArg } from './number-args.ts';
 import { callPathListLines } from './stv-command.ts';
 
 const D = DEFAULT_OPTIONS;
 
-export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns MAP.json] [--strict] --out MODEL_DIR
+export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns MAP.json] [--strict] [--max-spans-per-trace N] --out MODEL_DIR
                    [--definition prefix|ancestors] [--edge service|endpoint]
                    [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N]
                    [--flow rnvp|planar] [--flow-length K] [--z-dim N] [--max-epochs N] [--max-steps N] [--batch-size N]
@@ -31,7 +33,8 @@ export const TRAIN_USAGE = `traceanomaly train --in FILE [--format F] [--columns
   Defaults: seed ${D.seed}, flow ${D.flow}, K ${D.flowLength}, z ${D.zDim}, batch ${D.batchSize}, the held-out NLL every
   ${D.validEverySteps} steps (L_z ${D.validSamples}), stop after ${D.patience} validations without a new best but not before ${D.minSteps} steps,
   at most ${D.maxSteps} steps and ${D.maxEpochs} epochs, L_z ${D.samples}, alpha ${D.alpha}, calibration ${D.calibration} (folds ${D.folds}),
-  ${D.workers} worker threads on wasm; K 0 is the vanilla VAE.`;
+  ${D.workers} worker threads on wasm; K 0 is the vanilla VAE.
+  ${MAX_SPANS_HELP}`;
 
 /** Detector options from the shared flags (train and detect). */
 export function runOptions(o: Record<string, unknown>, base: TraceAnomalyOptions): Partial<TraceAnomalyOptions> {
@@ -88,19 +91,24 @@ export async function trainCommand(args: string[]): Promise<number> {
     calibration: oneOf(o.calibration, 'calibration', CALIBRATION_SOURCES, D.calibration),
     folds: intArg(o.folds, 'folds', D.folds, 2),
   };
+  // the model folder is checked before the minutes of training (and cleared of a killed run's partial files)
+  const folder = await openModelFolder(outDir);
   const backend = await selectBackend(options.backend);
   const { input, format } = await readModelInput(file, o);
   const n = inputSize(input);
   process.stderr.write(`${describeBackend(backend)}\n${n} training traces (${format})\n`);
   const detector = new TraceAnomalyDetector({ ...options, backend: backend.name });
   const shown = fitProgress();
-  await detector.fit(input, shown.hooks);
+  await detector.fit(input, shown.hooks).catch((e: unknown) => {
+    // the detector knows traces, not files: say which file they are in
+    throw e instanceof InputError && e.location.file === undefined ? new InputError({ ...e.location, file }, e.reason) : e;
+  });
   shown.finish(detector);
   const kde = detector.model.kde;
   // the HSTV index of the same training traces, so that detect can name root causes (sec. II-D)
   const localizer = new TraceAnomalyLocalizer({ input: input.traces ? 'traces' : 'stv', definition: options.definition, edgeLabel: options.edgeLabel });
   await localizer.fit(input);
-  await saveModel(outDir, detector.model, detector.options, callPathListLines, localizer.reference);
+  await saveModel(outDir, detector.model, detector.options, callPathListLines, localizer.reference, folder);
   process.stderr.write(`model (${detector.model.space.norm.columns.length} dimensions, KDE bandwidth ${kde.bandwidth.toPrecision(3)}) -> ${outDir}\n`);
   return 0;
 }

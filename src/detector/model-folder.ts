@@ -37,7 +37,22 @@ export interface ModelJson {
   training: TrainReport | null;
 }
 
-export async function saveModel(dir: string, m: FittedModel, options: TraceAnomalyOptions, callPathLines?: (list: CallPathList) => Iterable<string>, hstv?: HstvReference): Promise<void> {
+/** The files of a model folder: a save replaces them all (callpaths.json and hstv.json of an earlier model go when this one has none). */
+export const MODEL_FILES = ['model.json', 'weights.bin', 'callpaths.json', 'hstv.json'];
+
+/** The output set of a model folder, opened (checked, cleared of a killed run's partial files) before training. */
+export function openModelFolder(dir: string): Promise<OutputSet> {
+  return OutputSet.open(MODEL_FILES.map((f) => join(dir, f)));
+}
+
+export async function saveModel(
+  dir: string,
+  m: FittedModel,
+  options: TraceAnomalyOptions,
+  callPathLines?: (list: CallPathList) => Iterable<string>,
+  hstv?: HstvReference,
+  folder?: OutputSet,
+): Promise<void> {
   const layout = new FlowVae(m.config).layout;
   const json: ModelJson = {
     format: 'traceanomaly-model',
@@ -52,7 +67,7 @@ export async function saveModel(dir: string, m: FittedModel, options: TraceAnoma
     ...(m.calibration ? { calibration: m.calibration } : {}),
     training: m.report ?? null,
   };
-  const out = new OutputSet();
+  const out = folder ?? (await openModelFolder(dir));
   try {
     await out.text(join(dir, 'model.json'), [JSON.stringify(json, null, 1)]);
     const bytes = new Uint8Array(m.params.buffer, m.params.byteOffset, m.params.byteLength);

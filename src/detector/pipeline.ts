@@ -39,6 +39,13 @@ export interface PreparedTraining {
 
 export function prepareTraining(data: DetectorInput, o: PipelineOptions): PreparedTraining {
   const { matrix, callPaths } = trainingMatrix(data, o);
+  // a value that is not a finite number makes every loss NaN: name it instead of training on it
+  const w = matrix.width;
+  const bad = matrix.values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    const j = bad % w;
+    throw new InputError({ traceId: matrix.ids[Math.floor(bad / w)] }, `dimension ${matrix.dimensionIds?.[j] ?? j + 1} is ${matrix.values[bad]}: STV values must be finite response times`);
+  }
   const norm = fitNormalisation(matrix);
   if (norm.columns.length === 0) throw new InputError({}, 'no dimension is valid in any training trace');
   const x = normalise(matrix, norm);

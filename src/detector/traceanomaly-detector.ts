@@ -4,7 +4,8 @@ import type { Detector, FitHooks } from '../contracts/detector.ts';
 import { GaussianKde } from '../decision/kde.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../model/config.ts';
 import type { TrainEngine } from '../model/engine.ts';
-import { openEngine, train, type TrainReport } from '../model/trainer.ts';
+import { openEngine, train, TrainingDivergedError, type TrainReport } from '../model/trainer.ts';
+import { InputError } from '../util/errors.ts';
 import { FlowVae } from '../model/vae.ts';
 import type { Whitelist } from '../stv/whitelist.ts';
 import type { StvMatrix } from '../stv/matrix.ts';
@@ -27,6 +28,31 @@ export interface FittedModel {
   report?: TrainReport;
   /** The backend the model was trained on. */
   backend?: string;
+}
+
+/**
+ * Training diverged: an input error naming the most extreme training value (trace, dimension, standard
+ * deviations from the dimension's mean), the likeliest cause in the data.
+ */
+function divergedError(e: TrainingDivergedError, parts: StvMatrix[], space: InputSpace): InputError {
+  let rows = parts[0];
+  let at = -1;
+  for (const m of parts) {
+    for (let k = 0; k < m.values.length; k++) {
+      if (at < 0 || !(Math.abs(m.values[k]) <= Math.abs(rows.values[at]))) {
+        rows = m;
+        at = k;
+      }
+    }
+  }
+  if (at < 0) return new InputError({}, `${e.message}; the training data are the cause or the options (learning schedule, flow) are`);
+  const j = at % rows.width;
+  const dim = space.norm.columns[j];
+  const name = space.dimensionIds?.[dim] ?? `${dim + 1}`;
+  return new InputError(
+    { traceId: rows.ids[Math.floor(at / rows.width)] },
+    `${e.message}; its most extreme training value is dimension ${name}, ${rows.values[at].toPrecision(3)} standard deviations from the dimension's mean: check such values in the input`,
+  );
 }
 
 /**
@@ -104,7 +130,9 @@ export class TraceAnomalyDetector implements Detector {
     await this.backendReady();
     const prepared = prepareTraining(data, this.options);
     const config = this.vaeConfig(prepared.space.norm.columns.length);
-    const { engine, report } = await train(new FlowVae(config), prepared.train.values, prepared.valid.values, { ...this.options }, hooks);
+    const { engine, report } = await train(new FlowVae(config), prepared.train.values, prepared.valid.values, { ...this.options }, hooks).catch((e: unknown) => {
+      throw e instanceof TrainingDivergedError ? divergedError(e, [prepared.train, prepared.valid], prepared.space) : e;
+    });
     try {
       this.trained = { config, params: await engine.params(), space: prepared.space, report, backend: this.backendInfo!.name, calibrations: new Map(), scored: new WeakMap() };
       await this.calibrate(prepared, engine, hooks);

@@ -10,7 +10,7 @@ import { StvMatrixBuilder, selectRows, type StvMatrix } from '../stv/matrix.ts';
 import { Whitelist } from '../stv/whitelist.ts';
 import type { Trace, TraceLabel } from '../trace/trace.ts';
 import { fileDigest } from '../util/hash.ts';
-import { InputError } from '../util/errors.ts';
+import { InputError, TraceIds } from '../util/errors.ts';
 import { Random } from '../util/random.ts';
 import { canonicalJson, sha256 } from './cell-key.ts';
 import type { DatasetContext, DatasetEntry } from './registry.ts';
@@ -171,7 +171,7 @@ interface Rows {
   sourceLabels: Map<string, TraceLabel>;
 }
 
-async function loadSources(sources: SourceSpec[], spec: DatasetFileSpec, specFile: string, root: string, log: (l: string) => void): Promise<Rows> {
+async function loadSources(sources: SourceSpec[], spec: DatasetFileSpec, specFile: string, root: string, log: (l: string) => void, seen: TraceIds): Promise<Rows> {
   const traces: Trace[] = [];
   const matrices: StvMatrix[] = [];
   const sourceLabels = new Map<string, TraceLabel>();
@@ -190,6 +190,8 @@ async function loadSources(sources: SourceSpec[], spec: DatasetFileSpec, specFil
       traces.push(...t);
       ids = t.map((x) => x.id);
     }
+    // a trace in two sources (a file listed twice, one trace in train and test) would run twice
+    for (const id of ids) seen.add(id, { file });
     if (src.label !== undefined) {
       for (const id of ids) sourceLabels.set(id, { label: src.label, ...(src.anomalyType ? { anomalyType: src.anomalyType } : {}) });
     }
@@ -239,10 +241,11 @@ export async function loadDatasetFile(spec: DatasetFileSpec, specFile: string, c
   let train: Rows;
   let test: Rows;
   if (split.rule === 'files') {
-    train = await loadSources(list(spec.train).map(asSource), spec, specFile, root, ctx.log);
-    test = await loadSources(list(spec.test).map(asSource), spec, specFile, root, ctx.log);
+    const seen = new TraceIds();
+    train = await loadSources(list(spec.train).map(asSource), spec, specFile, root, ctx.log, seen);
+    test = await loadSources(list(spec.test).map(asSource), spec, specFile, root, ctx.log, seen);
   } else {
-    const pool = await loadSources(list(spec.traces).map(asSource), spec, specFile, root, ctx.log);
+    const pool = await loadSources(list(spec.traces).map(asSource), spec, specFile, root, ctx.log, new TraceIds());
     const n = pool.ids.length;
     const cutOf = (rows: number): number => {
       const cut = split.trainSize ?? Math.round(rows * split.trainFraction!);

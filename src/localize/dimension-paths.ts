@@ -19,7 +19,8 @@ export class DimensionPaths {
 
   constructor(width: number, list: CallPathList | null, ids: string[] | undefined) {
     this.lengths = new Int32Array(width).fill(-1);
-    this.services = Array.from({ length: width }, (_, d) => `dimension ${d}`);
+    // a dimension without a call path is named by its id when the data name it (an stv.csv's own column names)
+    this.services = Array.from({ length: width }, (_, d) => ids?.[d] ?? `dimension ${d}`);
     this.steps = new Array(width).fill(null);
     for (let d = 0; d < width; d++) {
       const dim = list ? list.dimensions[d] : ids?.[d] !== undefined ? parseWhole(ids[d]) : null;

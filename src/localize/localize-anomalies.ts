@@ -10,15 +10,21 @@ export interface RootCauseColumns {
 
 /**
  * The root cause of each anomalous row, for the detect command's output: the top candidate of a fitted
- * localiser (TraceAnomaly's, sec. II-D, by default), in the order of `anomalousRows`.
+ * localiser (TraceAnomaly's, sec. II-D, by default), in the order of `anomalousRows`. A dimension without a call
+ * path is named by `dimensionName` (the model's dimension ids, `dimension j` on vector-only data).
  */
-export async function localizeAnomalies(localizer: Localizer, data: DetectorInput, anomalousRows: number[]): Promise<RootCauseColumns[]> {
+export async function localizeAnomalies(
+  localizer: Localizer,
+  data: DetectorInput,
+  anomalousRows: number[],
+  dimensionName: (d: number) => string = (d) => `dimension ${d}`,
+): Promise<RootCauseColumns[]> {
   if (anomalousRows.length === 0) return [];
   const rankings = await localizer.rank(data, anomalousRows);
   return rankings.map((r) => {
     const top = r[0];
     if (top === undefined) return { root_cause_service: '', root_cause_path: '' };
-    const path = top.callPath ?? (top.dimension !== undefined ? `dimension ${top.dimension}` : '');
+    const path = top.callPath ?? (top.dimension !== undefined ? dimensionName(top.dimension) : '');
     return { root_cause_service: top.service, root_cause_path: path };
   });
 }

@@ -11,6 +11,14 @@ import { ADAM, type TrainOptions } from './train-options.ts';
 import type { SgvbModel } from './sgvb-model.ts';
 import { FlowVae } from './vae.ts';
 
+/** Training met a loss (or validation NLL) that is not a finite number: it stops there, the weights are useless. */
+export class TrainingDivergedError extends Error {
+  override readonly name = 'TrainingDivergedError';
+  constructor(readonly epoch: number, readonly what: 'training loss' | 'validation NLL', readonly value: number) {
+    super(`training stopped in epoch ${epoch}: the ${what} is ${value}`);
+  }
+}
+
 export interface TrainReport {
   epochs: number;
   /** Optimiser steps taken. */
@@ -115,6 +123,9 @@ export async function train(
       await engine.epoch(order, lr, (epoch - 1) * stepsPerEpoch, (done) => void emit(before + done * B, false));
       stepMs += performance.now() - epochStart;
       epochStart = null;
+      // a NaN loss never recovers (Adam spreads it to every weight): stop at the first epoch that has one
+      const loss = await engine.loss();
+      if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, 'training loss', loss);
       const steps = epoch * stepsPerEpoch;
       if (nValid > 0 && stopping.due(steps, epoch)) {
         emitSeq++;
@@ -122,6 +133,7 @@ export async function train(
           hooks?.progress?.({ phase: 'validate', done, total: nValid, unit: 'traces', metrics: { epoch } }),
         );
         validNll = -r.logPx.reduce((a, b) => a + b, 0) / nValid;
+        if (Number.isNaN(validNll)) throw new TrainingDivergedError(epoch, 'validation NLL', validNll);
         history.push([epoch, validNll]);
         const v = stopping.observe(steps, epoch, validNll);
         if (v.improved) bestParams = await engine.params();

@@ -2,11 +2,11 @@ import type { Trace } from '../trace/trace.ts';
 import type { Span } from '../trace/span.ts';
 import { parseSpanKind } from '../trace/span.ts';
 import { spansToTrace } from '../trace/spans-to-calls.ts';
-import { InputError, TraceIssue } from '../util/errors.ts';
+import { InputError, TraceIds, TraceIssue } from '../util/errors.ts';
 import { readBytes } from './input.ts';
 import { streamJsonArrayElements } from './json-stream.ts';
-import { issueLog, type ReadOptions } from './options.ts';
-import { asNumber, asObject, asString } from './json-fields.ts';
+import { issueLog, maxSpans, tooManySpans, type ReadOptions } from './options.ts';
+import { asArray, asNumber, asObject, asString } from './json-fields.ts';
 
 interface JaegerTag {
   key: string;
@@ -46,26 +46,33 @@ const tagValue = (tags: unknown, key: string): unknown =>
  */
 export async function* readJaeger(file: string, opts: ReadOptions = {}): AsyncGenerator<Trace> {
   const issues = issueLog(opts);
+  const cap = maxSpans(opts);
+  const ids = new TraceIds();
   for await (const { value, line } of streamJsonArrayElements(readBytes(file), 'data', file)) {
     const where = { file, line };
     const t = asObject(value, where, 'trace');
     const traceId = asString(t.traceID, where, 'traceID');
-    const processes = (t.processes ?? {}) as Record<string, { serviceName?: string; tags?: unknown }>;
+    ids.add(traceId, where);
+    const processes = (t.processes === undefined || t.processes === null ? {} : asObject(t.processes, { ...where, traceId }, '"processes"')) as Record<string, { serviceName?: string; tags?: unknown }>;
     const rawSpans = t.spans;
     if (!Array.isArray(rawSpans)) throw new InputError({ ...where, traceId }, 'trace has no "spans" array');
-    const spans: Span[] = [];
     const loc = { ...where, traceId };
+    if (rawSpans.length > cap) {
+      issues.report(tooManySpans(loc, rawSpans.length, cap));
+      continue;
+    }
+    const spans: Span[] = [];
     for (const raw of rawSpans) {
       const s = asObject(raw, loc, 'span');
       const spanId = asString(s.spanID, loc, 'spanID');
       const proc = processes[String(s.processID)] ?? (s.process as { serviceName?: string; tags?: unknown } | undefined);
       const service = proc?.serviceName;
       if (typeof service !== 'string') throw new InputError(loc, `span ${spanId}: no service name (processID ${String(s.processID)})`);
-      const refs = Array.isArray(s.references) ? (s.references as { refType?: string; spanID?: string; traceID?: string }[]) : [];
+      const refs = asArray(s.references, loc, `span ${spanId} "references"`).map((r) => asObject(r, loc, `span ${spanId} reference`)) as { refType?: string; spanID?: string }[];
       const parentRef = refs.find((r) => r.refType === 'CHILD_OF') ?? refs[0];
-      const parentId = parentRef?.spanID ?? (typeof s.parentSpanID === 'string' && s.parentSpanID !== '' && !/^0+$/.test(s.parentSpanID) ? s.parentSpanID : undefined);
-      const start = (typeof s.startTime === 'number' ? s.startTime : asNumber(s.startTime, loc, `span ${spanId} startTime`)) / 1000;
-      const duration = (typeof s.duration === 'number' ? s.duration : asNumber(s.duration, loc, `span ${spanId} duration`)) / 1000;
+      const parentId = (parentRef?.spanID !== undefined && parentRef.spanID !== null ? String(parentRef.spanID) : undefined) ?? (typeof s.parentSpanID === 'string' && s.parentSpanID !== '' && !/^0+$/.test(s.parentSpanID) ? s.parentSpanID : undefined);
+      const start = asNumber(s.startTime, loc, `span ${spanId} startTime`) / 1000;
+      const duration = asNumber(s.duration, loc, `span ${spanId} duration`) / 1000;
       const tags = readTags(s.tags);
       const span: Span = {
         spanId,
@@ -82,7 +89,7 @@ export async function* readJaeger(file: string, opts: ReadOptions = {}): AsyncGe
       spans.push(span);
     }
     try {
-      yield spansToTrace(traceId, spans, where);
+      yield spansToTrace(traceId, spans, where, issues);
     } catch (e) {
       if (e instanceof TraceIssue) issues.report(e);
       else throw e;

@@ -1,9 +1,17 @@
 import { InputError, type InputLocation } from '../util/errors.ts';
+import { parseDecimal } from '../util/decimal.ts';
 
 /** Field readers for parsed JSON that fail with the location and the field's name. */
 export function asObject(v: unknown, where: InputLocation, what: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(where, `${what} is not a JSON object`);
   return v as Record<string, unknown>;
+}
+
+/** An array, or [] when absent (undefined or null). */
+export function asArray(v: unknown, where: InputLocation, what: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new InputError(where, `${what} is not a JSON array`);
+  return v;
 }
 
 export function asString(v: unknown, where: InputLocation, what: string): string {
@@ -12,10 +20,13 @@ export function asString(v: unknown, where: InputLocation, what: string): string
   throw new InputError(where, `${what} is missing or not a string`);
 }
 
-/** A number, or a string holding one (OTLP/JSON writes 64-bit integers as strings). */
+/**
+ * A number, or a string holding one in decimal (OTLP/JSON writes 64-bit integers as strings). A JSON number too
+ * large for a double (1e400) arrives as Infinity: the trace is then damaged, which spansToTrace finds.
+ */
 export function asNumber(v: unknown, where: InputLocation, what: string): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n)) throw new InputError(where, `${what} is not a number: ${JSON.stringify(v)}`);
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? parseDecimal(v) : NaN;
+  if (Number.isNaN(n)) throw new InputError(where, `${what} is not a number: ${JSON.stringify(v)}`);
   return n;
 }
 

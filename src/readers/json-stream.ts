@@ -35,11 +35,17 @@ export async function* streamJsonArrayElements(
   let lastString = '';
   let keyMatches = false; // at depth 1, just after `"key":`
 
+  let first = true;
   for await (const chunk of chunks) {
     let elemStart = inElem ? 0 : -1;
     let strStart = keyPieces ? 0 : -1;
     const n = chunk.length;
     let i = 0;
+    // a UTF-8 byte order mark before the document
+    if (first && n > 0) {
+      first = false;
+      if (n >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    }
     for (; i < n; i++) {
       if (inString) {
         // jump to the closing quote: the next quote not preceded by an odd run of backslashes
@@ -72,6 +78,10 @@ export async function* streamJsonArrayElements(
         continue;
       }
       const c = chunk[i];
+      // between documents only white space may stand (several documents: the collector's JSON lines)
+      if (depth === 0 && c !== 0x7b && c !== 0x5b && c > 0x20) {
+        throw new InputError({ file, line }, sawDocument ? 'invalid JSON: text after the JSON document' : 'invalid JSON: expected an object or an array');
+      }
       switch (c) {
         case QUOTE:
           inString = true;

@@ -1,12 +1,20 @@
 import { StringDecoder } from 'node:string_decoder';
 
-/** Splits a byte stream into lines (without the line break; a trailing '\r' is removed), numbered from 1. */
+/**
+ * Splits a byte stream into lines (without the line break; a trailing '\r' is removed), numbered from 1. A UTF-8
+ * byte order mark (spreadsheets write one) is not part of the first line.
+ */
 export async function* readLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<[line: string, lineNo: number]> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let lineNo = 0;
+  let first = true;
   for await (const chunk of chunks) {
-    const text = rest + decoder.write(chunk);
+    let text = rest + decoder.write(chunk);
+    if (first && text.length > 0) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     let start = 0;
     let nl: number;
     while ((nl = text.indexOf('\n', start)) >= 0) {

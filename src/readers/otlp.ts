@@ -3,8 +3,8 @@ import type { Span } from '../trace/span.ts';
 import { parseSpanKind } from '../trace/span.ts';
 import { readBytes } from './input.ts';
 import { streamJsonArrayElements } from './json-stream.ts';
-import { issueLog, type ReadOptions } from './options.ts';
-import { asObject, asString, nanosToMillis } from './json-fields.ts';
+import { issueLog, maxSpans, type ReadOptions } from './options.ts';
+import { asArray, asObject, asString, nanosToMillis } from './json-fields.ts';
 import { SpanGroups } from './span-groups.ts';
 import { InputError } from '../util/errors.ts';
 
@@ -34,7 +34,7 @@ function otlpStatus(s: Record<string, unknown>): string | undefined {
  * (the collector's file exporter). Times in nanoseconds (decimal strings). Service from `service.name`.
  */
 export async function* readOtlp(file: string, opts: ReadOptions = {}): AsyncGenerator<Trace> {
-  const groups = new SpanGroups(file);
+  const groups = new SpanGroups(file, maxSpans(opts));
   for await (const { value, line } of streamJsonArrayElements(readBytes(file), 'resourceSpans', file)) {
     const where = { file, line };
     const rs = asObject(value, where, 'resourceSpans element');
@@ -42,9 +42,10 @@ export async function* readOtlp(file: string, opts: ReadOptions = {}): AsyncGene
     const service = attribute(resAttrs, 'service.name');
     if (service === undefined) throw new InputError(where, 'resource has no service.name attribute');
     const instance = attribute(resAttrs, 'k8s.pod.name') ?? attribute(resAttrs, 'service.instance.id') ?? attribute(resAttrs, 'host.name');
-    const scopes = (rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []) as { spans?: unknown[] }[];
-    for (const scope of scopes) {
-      for (const raw of scope.spans ?? []) {
+    const scopes = asArray(rs.scopeSpans ?? rs.instrumentationLibrarySpans, where, '"scopeSpans"');
+    for (const rawScope of scopes) {
+      const scope = asObject(rawScope, where, '"scopeSpans" element');
+      for (const raw of asArray(scope.spans, where, '"spans"')) {
         const s = asObject(raw, where, 'span');
         const traceId = asString(s.traceId, where, 'traceId');
         const loc = { ...where, traceId };

@@ -26,6 +26,12 @@ export function readTraces(file: string, format: TraceFormat, opts: ReadOptions 
 export async function loadTraces(file: string, format: TraceFormat, opts: ReadOptions = {}): Promise<Trace[]> {
   const out: Trace[] = [];
   for await (const t of readTraces(file, format, opts)) out.push(t);
-  if (out.length === 0) throw new InputError({ file }, `no usable traces${opts.issues?.total ? ` (${opts.issues.total} skipped)` : ''}`);
+  const issues = opts.issues;
+  if (out.length === 0 && issues !== undefined && issues.total > 0) {
+    // one line, with what the warning would have said: the reasons and the first traces
+    const first = issues.examples.slice(0, 3).map((e) => e.message).join('; ');
+    throw new InputError({ file }, `no usable traces: all ${issues.total} skipped (${issues.counted()}); first: ${first}`);
+  }
+  if (out.length === 0) throw new InputError({ file }, 'no usable traces');
   return out;
 }

@@ -4,9 +4,10 @@ import { parseSpanKind } from '../trace/span.ts';
 import { InputError } from '../util/errors.ts';
 import { readBytes } from './input.ts';
 import { readLines, splitCsv } from './lines.ts';
-import { issueLog, type ReadOptions } from './options.ts';
+import { issueLog, maxSpans, type ReadOptions } from './options.ts';
 import { SpanGroups } from './span-groups.ts';
 import { decimalNanosToMillis } from './json-fields.ts';
+import { parseDecimal } from '../util/decimal.ts';
 
 /** A column by header name or 0-based index; a list joins several columns with ':' (composite ids). */
 export type ColumnRef = string | number | (string | number)[];
@@ -36,7 +37,7 @@ export interface ColumnMapping {
   /** The file has no header row: columns are indexes. */
   noHeader?: boolean;
   /**
-   * Parent values that mean "no parent" (default: "", "-1", "0", "null", "None"); a composite parent id
+   * Parent values that mean "no parent" (default: DEFAULT_ROOT_PARENT_VALUES); a composite parent id
    * (a list of columns) also means "no parent" when one of its parts is empty.
    */
   rootParentValues?: string[];
@@ -52,7 +53,11 @@ export const DEFAULT_SERVICE_FROM_INSTANCE = {
   replacement: '$1',
 };
 
+/** Parent values that mean "no parent" unless a mapping says otherwise ("root": a common exporter convention). */
+export const DEFAULT_ROOT_PARENT_VALUES = ['', '-1', '0', 'null', 'None', 'root'];
+
 const UNIT_TO_MS: Record<TimeUnit, number> = { ns: 1e-6, us: 1e-3, ms: 1, s: 1000 };
+const COLUMN_KEYS = ['traceId', 'spanId', 'parentId', 'service', 'instance', 'operation', 'kind', 'status', 'start', 'end', 'duration'] as const;
 const MAPPING_KEYS = new Set([
   'traceId', 'spanId', 'parentId', 'service', 'instance', 'operation', 'kind', 'status', 'start', 'end', 'duration',
   'timeUnit', 'durationUnit', 'separator', 'noHeader', 'rootParentValues', 'serviceFromInstance', 'services',
@@ -68,6 +73,38 @@ export function validateColumnMapping(raw: unknown, source: string): ColumnMappi
   if (m.service === undefined && m.instance === undefined) throw new InputError({ file: source }, 'mapping needs "service" or "instance"');
   for (const k of ['timeUnit', 'durationUnit'] as const) {
     if (m[k] !== undefined && !(String(m[k]) in UNIT_TO_MS)) throw new InputError({ file: source }, `${k} must be one of ns, us, ms, s`);
+  }
+  const fail = (reason: string) => {
+    throw new InputError({ file: source }, reason);
+  };
+  const isRef = (r: unknown) => (typeof r === 'string' && r !== '') || (Number.isInteger(r) && (r as number) >= 0);
+  for (const k of COLUMN_KEYS) {
+    const r = m[k];
+    if (r !== undefined && !(isRef(r) || (Array.isArray(r) && r.length > 0 && r.every(isRef)))) {
+      fail(`"${k}" must be a column name, a 0-based column index or a list of them`);
+    }
+  }
+  if (m.separator !== undefined && (typeof m.separator !== 'string' || m.separator.length !== 1 || m.separator === '"' || m.separator === '\n' || m.separator === '\r')) {
+    fail('"separator" must be one character (not a quote or a line break), e.g. "," or "\\t"');
+  }
+  if (m.noHeader !== undefined && typeof m.noHeader !== 'boolean') fail('"noHeader" must be true or false');
+  if (m.noHeader === true) for (const k of COLUMN_KEYS) if (m[k] !== undefined && [m[k]].flat().some((r) => typeof r !== 'number')) fail(`"${k}": without a header, columns are 0-based indexes`);
+  if (m.rootParentValues !== undefined && !(Array.isArray(m.rootParentValues) && m.rootParentValues.every((v) => typeof v === 'string'))) {
+    fail('"rootParentValues" must be a list of strings');
+  }
+  if (m.services !== undefined && (typeof m.services !== 'object' || m.services === null || Array.isArray(m.services) || !Object.values(m.services).every((v) => typeof v === 'string' && v !== ''))) {
+    fail('"services" must map instance names to service names: {"pod": "service"}');
+  }
+  const rule = m.serviceFromInstance as { pattern?: unknown; replacement?: unknown } | undefined;
+  if (rule !== undefined) {
+    if (typeof rule !== 'object' || rule === null || typeof rule.pattern !== 'string' || typeof rule.replacement !== 'string' || Object.keys(rule).some((k) => k !== 'pattern' && k !== 'replacement')) {
+      fail('"serviceFromInstance" must be {"pattern": "<regular expression>", "replacement": "<text, $1 for a group>"}');
+    }
+    try {
+      new RegExp(rule.pattern as string);
+    } catch (e) {
+      fail(`"serviceFromInstance.pattern" is not a valid regular expression: ${(e as Error).message}`);
+    }
   }
   return m as unknown as ColumnMapping;
 }
@@ -101,12 +138,12 @@ export async function* readSpansCsv(file: string, opts: ReadOptions = {}): Async
   const m = opts.columns;
   if (m === undefined) throw new InputError({ file }, 'the spans-csv format needs a column mapping (--columns MAP.json)');
   const sep = m.separator ?? ',';
-  const rootValues = new Set(m.rootParentValues ?? ['', '-1', '0', 'null', 'None']);
+  const rootValues = new Set(m.rootParentValues ?? DEFAULT_ROOT_PARENT_VALUES);
   const toMs = UNIT_TO_MS[m.timeUnit ?? 'ms'];
   const durToMs = UNIT_TO_MS[m.durationUnit ?? m.timeUnit ?? 'ms'];
   const serviceOf = instanceToService(m);
   const compositeParent = Array.isArray(m.parentId);
-  const groups = new SpanGroups(file);
+  const groups = new SpanGroups(file, maxSpans(opts));
   let get: Record<string, ((cells: string[]) => string) | undefined> | null = null;
   let width = -1;
   for await (const [text, line] of readLines(readBytes(file))) {
@@ -116,7 +153,7 @@ export async function* readSpansCsv(file: string, opts: ReadOptions = {}): Async
     if (get === null) {
       const header = m.noHeader ? null : cells.map((c) => c.trim());
       get = {};
-      for (const k of ['traceId', 'spanId', 'parentId', 'service', 'instance', 'operation', 'kind', 'status', 'start', 'end', 'duration'] as const) {
+      for (const k of COLUMN_KEYS) {
         get[k] = columnGetter(m[k], header, file);
       }
       width = cells.length;
@@ -131,8 +168,8 @@ export async function* readSpansCsv(file: string, opts: ReadOptions = {}): Async
       // epoch nanoseconds exceed 2^53: split off the sub-millisecond digits before converting
       const exact = unit === UNIT_TO_MS.ns ? decimalNanosToMillis(raw) : undefined;
       if (exact !== undefined) return exact;
-      const v = Number(raw);
-      if (raw === '' || !Number.isFinite(v)) throw new InputError({ file, line, traceId }, `${k} is not a number: ${JSON.stringify(raw)}`);
+      const v = parseDecimal(raw);
+      if (Number.isNaN(v)) throw new InputError({ file, line, traceId }, `${k} is not a number: ${JSON.stringify(raw)}`);
       return v * unit;
     };
     const start = num('start', toMs);

@@ -3,7 +3,7 @@ import type { Span } from '../trace/span.ts';
 import { parseSpanKind } from '../trace/span.ts';
 import { readBytes } from './input.ts';
 import { streamJsonArrayElements } from './json-stream.ts';
-import { issueLog, type ReadOptions } from './options.ts';
+import { issueLog, maxSpans, type ReadOptions } from './options.ts';
 import { asNumber, asObject, asString } from './json-fields.ts';
 import { SpanGroups } from './span-groups.ts';
 import type { InputLocation } from '../util/errors.ts';
@@ -34,7 +34,7 @@ function zipkinSpan(raw: unknown, where: InputLocation): [string, Span] {
  * (`/api/v2/traces`). Times in microseconds. Shared client/server span ids are understood.
  */
 export async function* readZipkin(file: string, opts: ReadOptions = {}): AsyncGenerator<Trace> {
-  const groups = new SpanGroups(file);
+  const groups = new SpanGroups(file, maxSpans(opts));
   for await (const { value, line } of streamJsonArrayElements(readBytes(file), null, file)) {
     const where = { file, line };
     for (const raw of Array.isArray(value) ? value : [value]) {

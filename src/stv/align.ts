@@ -23,3 +23,12 @@ export function alignToTraining(m: StvMatrix, trainingWidth: number, trainingIds
   for (let i = 0; i < n; i++) for (let j = 0; j < m.width; j++) values[i * w + target[j]] = m.values[i * m.width + j];
   return { ids: m.ids, width: w, values, dimensionIds: ids };
 }
+
+/** Only the training columns of a matrix, in training order (by id where both name them): what a model knows. */
+export function trainingColumns(m: StvMatrix, trainingWidth: number, trainingIds: string[] | undefined, source = 'input'): StvMatrix {
+  const a = alignToTraining(m, trainingWidth, trainingIds, source);
+  if (a.width === trainingWidth) return a;
+  const values = new Float32Array(a.ids.length * trainingWidth);
+  for (let i = 0; i < a.ids.length; i++) values.set(a.values.subarray(i * a.width, i * a.width + trainingWidth), i * trainingWidth);
+  return { ids: a.ids, width: trainingWidth, values, ...(trainingIds ? { dimensionIds: trainingIds } : {}) };
+}

@@ -16,14 +16,19 @@ export class Whitelist {
   }
 
   static fromJSON(raw: unknown, source = 'whitelist'): Whitelist {
-    if (Array.isArray(raw)) return new Whitelist(raw.map(String));
+    const ids = (v: unknown[], k: string): string[] =>
+      v.map((id, i) => {
+        if (typeof id !== 'string' || id === '') throw new InputError({ file: source }, `${k}[${i}] must be a call path id (a string), found ${JSON.stringify(id)}`);
+        return id;
+      });
+    if (Array.isArray(raw)) return new Whitelist(ids(raw, 'entry'));
     if (typeof raw !== 'object' || raw === null) throw new InputError({ file: source }, 'whitelist must be an array of call path ids or {"paths": [...], "prefixes": [...]}');
     const o = raw as { paths?: unknown; prefixes?: unknown };
     for (const k of Object.keys(o)) if (k !== 'paths' && k !== 'prefixes') throw new InputError({ file: source }, `unknown whitelist key "${k}"`);
     const list = (v: unknown, k: string): string[] => {
       if (v === undefined) return [];
       if (!Array.isArray(v)) throw new InputError({ file: source }, `"${k}" must be an array of call path ids`);
-      return v.map(String);
+      return ids(v, `"${k}"`);
     };
     const prefixes = list(o.prefixes, 'prefixes');
     for (const p of prefixes) {

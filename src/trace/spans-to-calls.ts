@@ -1,8 +1,37 @@
 import type { Call, Trace } from './trace.ts';
-import { ENTRANCE } from './trace.ts';
+import { ENTRANCE, MAX_TIME_MS, validTime } from './trace.ts';
 import type { Span } from './span.ts';
 import { TraceIssue } from '../util/errors.ts';
-import type { InputLocation } from '../util/errors.ts';
+import type { InputLocation, IssueLog } from '../util/errors.ts';
+
+const sameSpan = (a: Span, b: Span): boolean =>
+  a.spanId === b.spanId && a.parentId === b.parentId && a.service === b.service && a.operation === b.operation && a.kind === b.kind &&
+  a.start === b.start && a.end === b.end && a.status === b.status && a.instance === b.instance && a.shared === b.shared;
+
+/** The spans without identical copies of an earlier one (a copy only when every field is the same). */
+function withoutRepeats(spans: Span[]): { spans: Span[]; dropped: number; firstDropped: string } {
+  const first = new Map<string, number>();
+  let more: Map<string, number[]> | undefined; // further different spans with an id already seen
+  let out: Span[] | undefined; // a copy, made at the first repeat
+  let firstDropped = '';
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
+    const f = first.get(s.spanId);
+    if (f === undefined) first.set(s.spanId, i);
+    else if (sameSpan(spans[f], s) || (more?.get(s.spanId) ?? []).some((k) => sameSpan(spans[k], s))) {
+      out ??= spans.slice(0, i);
+      firstDropped ||= s.spanId;
+      continue;
+    } else {
+      more ??= new Map();
+      const list = more.get(s.spanId);
+      if (list) list.push(i);
+      else more.set(s.spanId, [i]);
+    }
+    out?.push(s);
+  }
+  return { spans: out ?? spans, dropped: out ? spans.length - out.length : 0, firstDropped };
+}
 
 const isClientSide = (s: Span) => s.kind === 'client' || s.kind === 'producer';
 
@@ -17,15 +46,22 @@ const isClientSide = (s: Span) => s.kind === 'client' || s.kind === 'producer';
  * - a span nested inside a span of the same service (internal spans, a second server span) is not a call;
  * - a client span without a server child (a call to an uninstrumented service) is not a call.
  * Zipkin's shared span ids (client and server half of one RPC with one id) are understood.
+ * Identical copies of a span (exports cut by the minute often repeat a row) are dropped and counted in `issues`;
+ * two different spans with one id stay an error.
  * Throws a TraceIssue on a missing parent, a cycle, a negative duration or duplicate span ids.
  */
-export function spansToTrace(traceId: string, spans: Span[], where: InputLocation): Trace {
+export function spansToTrace(traceId: string, input: Span[], where: InputLocation, issues?: IssueLog): Trace {
   const loc = { ...where, traceId };
+  const { spans, dropped, firstDropped } = withoutRepeats(input);
+  if (dropped > 0) issues?.repeatedRows(loc, dropped, firstDropped);
   const n = spans.length;
   const indexOf = new Map<string, number>(); // span id -> index of the span children hang under
   const sharedClient = new Map<number, number>(); // server index -> client index, for shared ids
   for (let i = 0; i < n; i++) {
     const s = spans[i];
+    if (!validTime(s.start) || !validTime(s.end)) {
+      throw new TraceIssue(loc, 'invalid-time', `span ${s.spanId} has a time beyond +-${MAX_TIME_MS} ms, the range of dates (start ${s.start}, end ${s.end})`);
+    }
     if (!(s.end >= s.start)) {
       throw new TraceIssue(loc, 'negative-duration', `span ${s.spanId} has a negative or invalid duration (start ${s.start}, end ${s.end})`);
     }
@@ -98,7 +134,9 @@ export function spansToTrace(traceId: string, spans: Span[], where: InputLocatio
     calls.push(call);
   }
   if (tail < n) {
-    const stuck = spans.find((_, i) => !queue.subarray(0, tail).includes(i))!;
+    const reached = new Uint8Array(n);
+    for (let k = 0; k < tail; k++) reached[queue[k]] = 1;
+    const stuck = spans[reached.indexOf(0)];
     throw new TraceIssue(loc, 'cycle', `span ${stuck.spanId} is part of a parent cycle`);
   }
   if (calls.length === 0) throw new TraceIssue(loc, 'no-calls', 'trace has no server-side span');

@@ -47,6 +47,15 @@ export interface TraceLabel {
   rootCause?: string;
 }
 
+/**
+ * The largest time (ms, absolute or relative) a trace may hold: the range of a JavaScript Date, +-8.64e15 ms.
+ * A time beyond it (an overflow such as "duration": 1e400, or 1e300 ns) makes the trace damaged ('invalid-time').
+ */
+export const MAX_TIME_MS = 8.64e15;
+
+/** Whether a time (ms) is a finite number within +-MAX_TIME_MS. */
+export const validTime = (t: number): boolean => Math.abs(t) <= MAX_TIME_MS;
+
 /** Response time of a call at the callee (paper sec. II-B): response sent minus call received. */
 export function responseTime(call: Call): number {
   return call.responseSent - call.callReceived;

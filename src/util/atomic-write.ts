@@ -3,6 +3,8 @@ import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { checkOutputFile, removeAbandonedPartials } from './outputs.ts';
+import { HOST } from './temp-files.ts';
 import { tempPath } from './temp-files.ts';
 
 const isGzip = (path: string) => /\.gz$/i.test(path);
@@ -54,7 +56,7 @@ async function writeLines(path: string, lines: Iterable<string>, gzip = false): 
   } catch (e) {
     out.destroy();
     file.destroy();
-    await rm(path, { force: true });
+    await rm(path, { force: true }).catch(() => undefined);
     throw e;
   }
 }
@@ -67,33 +69,54 @@ export async function writeLinesAtomic(path: string, lines: Iterable<string>): P
 }
 
 /**
- * A set of output files written together: each is written under a temporary name, and all are renamed only
- * by `commit()`; `abort()` (or a failure before commit) removes them.
+ * A set of output files written together: each is written under a temporary name (`<file>.partial-<host>-<pid>`),
+ * and all are renamed only by `commit()`; `abort()` (or a failure before commit) removes them.
+ *
+ * A command owns its output set: `owned` lists every file it writes in one run or another. `open()` checks up
+ * front that each can be written and removes the partial files a killed run left of them; `commit()` removes
+ * the owned files this run did not write (an earlier run's unseen.csv, say), so that a folder never mixes two
+ * runs' outputs. No other file is ever touched.
  */
 export class OutputSet {
   private readonly pending: { tmp: string; path: string }[] = [];
 
+  constructor(private readonly owned: readonly string[] = []) {}
+
+  /** The output set of a command that owns `owned`: checked, and cleared of dead runs' partial files. */
+  static async open(owned: readonly string[]): Promise<OutputSet> {
+    for (const f of owned) await checkOutputFile(f);
+    await removeAbandonedPartials(owned);
+    return new OutputSet(owned);
+  }
+
+  private begin(path: string): string {
+    if (this.owned.length > 0 && !this.owned.includes(path)) throw new Error(`${path} is not one of the outputs this command owns`);
+    const tmp = `${path}.partial-${HOST}-${process.pid}`;
+    this.pending.push({ tmp, path });
+    return tmp;
+  }
+
   /** Streams lines into `path` (gzipped when it ends in `.gz`), to appear at `commit()`. */
   async text(path: string, lines: Iterable<string>): Promise<void> {
-    const tmp = `${path}.partial-${process.pid}`;
-    this.pending.push({ tmp, path });
-    await writeLines(tmp, lines, isGzip(path));
+    await writeLines(this.begin(path), lines, isGzip(path));
   }
 
   async bytes(path: string, data: Uint8Array): Promise<void> {
-    const tmp = `${path}.partial-${process.pid}`;
-    this.pending.push({ tmp, path });
+    const tmp = this.begin(path);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(tmp, data);
   }
 
   async commit(): Promise<void> {
+    const written = new Set(this.pending.map((p) => p.path));
     for (const { tmp, path } of this.pending) await rename(tmp, path);
     this.pending.length = 0;
+    for (const path of this.owned) if (!written.has(path)) await rm(path, { force: true });
   }
 
+  /** Removes the temporary files; a failure to remove one never hides the error that made the command abort. */
   async abort(): Promise<void> {
-    for (const { tmp } of this.pending) await rm(tmp, { force: true });
+    for (const { tmp } of this.pending) await rm(tmp, { force: true }).catch(() => undefined);
     this.pending.length = 0;
   }
 }

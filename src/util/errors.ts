@@ -26,6 +26,24 @@ export class InputError extends Error {
   }
 }
 
+/** Remembers where each trace id was seen, so that a second trace with one id is an error naming both places. */
+export class TraceIds {
+  private readonly seen = new Map<string, InputLocation>();
+
+  add(id: string, where: InputLocation): void {
+    const before = this.seen.get(id);
+    if (before === undefined) {
+      this.seen.set(id, where);
+      return;
+    }
+    const first =
+      before.file !== where.file ? `the first is in ${describe({ file: before.file, line: before.line })}`
+      : before.line !== undefined ? `the first is at line ${before.line}`
+      : 'the file is read twice: is it listed twice?';
+    throw new InputError({ ...where, traceId: id }, `a second trace with this id (${first})`);
+  }
+}
+
 /** The error for an option a method does not take, listing the ones it does (a typo must not run with defaults). */
 export function unknownOption(method: string, option: string, known: readonly string[]): InputError {
   return new InputError({}, `${method}: unknown option "${option}" (options: ${known.join(', ')})`);
@@ -36,9 +54,11 @@ export type TraceIssueKind =
   | 'missing-parent'
   | 'cycle'
   | 'negative-duration'
+  | 'invalid-time'
   | 'duplicate-span-id'
   | 'unmatched-message'
-  | 'no-calls';
+  | 'no-calls'
+  | 'too-many-spans';
 
 /** A problem that makes one trace unusable. */
 export class TraceIssue extends InputError {
@@ -48,12 +68,23 @@ export class TraceIssue extends InputError {
   }
 }
 
-/** Collects skipped-trace warnings, counted per kind; rethrows the first one in strict mode. */
+/**
+ * Collects skipped-trace warnings, counted per kind; rethrows the first one in strict mode. Also counts notes:
+ * repairs that keep the trace (identical duplicate span rows dropped), which strict mode does not fail on.
+ */
 export class IssueLog {
   /** The first few issues, for display. */
   readonly examples: TraceIssue[] = [];
   private readonly counts = new Map<TraceIssueKind, number>();
   total = 0;
+  /** Identical duplicate span rows dropped, the traces they were in, and the first such place. */
+  readonly repeats = { rows: 0, traces: 0, first: '' };
+
+  /** Notes that `rows` identical copies of span rows were dropped from one trace. */
+  repeatedRows(where: InputLocation, rows: number, spanId: string): void {
+    if (this.repeats.traces++ === 0) this.repeats.first = `${describe(where)}: span ${spanId}`;
+    this.repeats.rows += rows;
+  }
 
   constructor(readonly strict = false, private readonly keep = 20) {}
 
@@ -67,5 +98,10 @@ export class IssueLog {
   /** Skipped traces per kind of problem. */
   summary(): Record<string, number> {
     return Object.fromEntries(this.counts);
+  }
+
+  /** The counts per kind as text: `50 missing-parent, 3 cycle`. */
+  counted(): string {
+    return [...this.counts].map(([k, v]) => `${v} ${k}`).join(', ');
   }
 }

@@ -119,3 +119,85 @@ describe('message order ties within one millisecond', () => {
     expect([...list.encode(t2).row]).toEqual([11, 0, 3]);
   });
 });
+
+/** Wraps calls in a proxy that counts element reads and throws past `budget` (so a quadratic sort fails fast). */
+function counted(calls: Call[], budget: number): { calls: Call[]; reads: () => number } {
+  let reads = 0;
+  const proxy = new Proxy(calls, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key) && ++reads > budget) throw new Error(`more than ${budget} element reads`);
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return { calls: proxy, reads: () => reads };
+}
+
+describe('message order: cost', () => {
+  // a flat trace of n calls: the entrance, then n-1 calls of a, one per millisecond
+  const flat = (n: number): Call[] => [call('start', 'a', undefined, 0, n + 10), ...Array.from({ length: n - 1 }, (_, i) => call('a', 'b', i + 1, i + 1, i + 2, 0))];
+
+  it.each(['time order', 'reverse time order', 'shuffled'])('reads O(n log n) calls for a 20,000-call trace in %s', (how) => {
+    const n = 20_000;
+    let calls = flat(n);
+    if (how !== 'time order') {
+      const perm = calls.map((_, i) => i).reverse();
+      if (how === 'shuffled') for (let i = n - 1; i > 0; i--) { const j = (i * 7919) % (i + 1); [perm[i], perm[j]] = [perm[j], perm[i]]; }
+      calls = perm.map((i) => calls[i]);
+    }
+    const budget = 4 * n * Math.ceil(Math.log2(n));
+    const c = counted(calls, budget);
+    const order = callOrder(c.calls);
+    expect(Array.from(order, (i) => calls[i].callReceived)).toEqual(Array.from({ length: n }, (_, k) => k));
+    expect(c.reads()).toBeLessThanOrEqual(budget);
+  });
+
+  it('gives the order of an independent key sort, ties included', () => {
+    // reference: sort by (entrance first, send time, callee, caller, receive, endpoint, response sent, response received, index)
+    let seed = 7;
+    const rnd = (k: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % k);
+    for (let rep = 0; rep < 200; rep++) {
+      const n = 2 + rnd(30);
+      const calls: Call[] = Array.from({ length: n }, (_, i) => {
+        const recv = rnd(4);
+        const c = call(i === 0 || rnd(10) === 0 ? 'start' : ['a', 'b'][rnd(2)], ['b', 'c', 'd'][rnd(3)], rnd(3) === 0 ? undefined : recv - rnd(2), recv, recv + rnd(3));
+        if (rnd(2) === 0) c.endpoint = ['x', 'y'][rnd(2)];
+        if (rnd(2) === 0) c.responseReceived = c.responseSent + rnd(2);
+        return c;
+      });
+      const key = (c: Call, i: number) => [c.caller === 'start' ? 0 : 1, c.callSent ?? c.callReceived, c.callee, c.caller, c.callReceived, c.endpoint ?? '', c.responseSent, c.responseReceived ?? c.responseSent, i] as const;
+      const cmp = (x: readonly (string | number)[], y: readonly (string | number)[]) => {
+        for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
+        return 0;
+      };
+      const reference = calls.map((c, i) => ({ i, k: key(c, i) })).sort((x, y) => cmp(x.k, y.k)).map((x) => x.i);
+      expect([...callOrder(calls)]).toEqual(reference);
+    }
+  });
+});
+
+describe('call path list order', () => {
+  it('numbers the dimensions in the order of their steps, as a sort of whole paths does (random traces)', () => {
+    let seed = 3;
+    const rnd = (k: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % k);
+    const traces: Trace[] = Array.from({ length: 40 }, (_, t) => {
+      const n = 1 + rnd(12);
+      const calls: Call[] = [call('start', 'a', undefined, 0, 1000)];
+      for (let i = 1; i < n; i++) {
+        const parent = rnd(i);
+        calls.push(call(calls[parent].callee, ['a', 'b', 'c', 'a-b', 'B'][rnd(5)], 10 * i, 10 * i + 1, 10 * i + 5, parent));
+      }
+      return { id: `t${t}`, calls };
+    });
+    for (const definition of ['prefix', 'ancestors'] as const) {
+      const list = CallPathList.fromTraces(traces, { definition });
+      const paths = list.dimensions.map((d) => d.path);
+      const sorted = [...paths].sort((x, y) => {
+        for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+        return x.length - y.length;
+      });
+      expect(paths).toEqual(sorted);
+      expect(new Set(list.dimensionIds).size).toBe(list.width);
+      expect(list.width).toBeGreaterThan(20);
+    }
+  });
+});

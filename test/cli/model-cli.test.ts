@@ -124,3 +124,23 @@ describe('traceanomaly train on too little data', () => {
     expect(existsSync(join(dir, 'm'))).toBe(false);
   });
 });
+
+describe('detect: root causes on STVs with named columns', () => {
+  it('names the root cause by the column the model stores (it wrote "dimension 1") and matches columns by name (reordered ones gave the wrong one)', () => {
+    const dir = tempDir();
+    const r = new Random(5);
+    const row = (id: string, b: number) => `${id},${Math.round(200 * Math.exp(0.1 * r.normal()))},${b},${r.next() < 0.5 ? -1 : Math.round(40 * Math.exp(0.1 * r.normal()))}`;
+    writeFileSync(join(dir, 'train.csv'), ['trace_id,lat_a,lat_b,lat_c', ...Array.from({ length: 300 }, (_, i) => row(`t${i}`, Math.round(120 * Math.exp(0.1 * r.normal()))))].join('\n'));
+    const slow = Array.from({ length: 4 }, (_, i) => row(`slow${i}`, 2500 + i)).map((l) => l.split(','));
+    writeFileSync(join(dir, 'test.csv'), ['trace_id,lat_a,lat_b,lat_c', ...slow.map((c) => c.join(','))].join('\n'));
+    writeFileSync(join(dir, 'reordered.csv'), ['trace_id,lat_c,lat_a,lat_b', ...slow.map((c) => [c[0], c[3], c[1], c[2]].join(','))].join('\n'));
+    expect(cli('train', '--in', join(dir, 'train.csv'), '--out', join(dir, 'm'), '--max-epochs', '3', '--samples', '10', '--workers', '1').code).toBe(0);
+    for (const f of ['test.csv', 'reordered.csv']) {
+      const out = join(dir, `scores-${f}`);
+      expect(cli('detect', '--model', join(dir, 'm'), '--in', join(dir, f), '--out', out, '--workers', '1').code).toBe(0);
+      const rows = parse(out);
+      expect(rows.map((x) => x[3])).toEqual(['1', '1', '1', '1']);
+      expect(rows.map((x) => x.slice(5))).toEqual(Array(4).fill(['lat_b', 'lat_b']));
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { FlowVae } from '../../src/model/vae.ts';
 import { selectRows, type StvMatrix } from '../../src/stv/matrix.ts';
 import { fitNormalisation } from '../../src/stv/normalise.ts';
 import { Random } from '../../src/util/random.ts';
+import { InputError } from '../../src/util/errors.ts';
 
 /** STVs over 5 dimensions; the last is valid only in the rows marked `newPath`. */
 function stvs(n: number, seed: number, newPath: (i: number) => boolean = () => false): StvMatrix {
@@ -123,5 +124,23 @@ describe('TraceAnomaly detector', () => {
     expect(v.name).toBe('vae');
     expect(v.options.flowLength).toBe(0);
     expect(new TraceAnomalyDetector().name).toBe('traceanomaly');
+  });
+});
+
+describe('TraceAnomaly detector on values that are not finite', () => {
+  it('names the trace and dimension of a value that is not a finite number before training', async () => {
+    const m = stvs(100, 1);
+    m.values[37 * 5 + 2] = Infinity;
+    const err = await new TraceAnomalyDetector({ backend: 'cpu', maxEpochs: 1 }).fit({ stv: { ...m, dimensionIds: ['a', 'b', 'c', 'd', 'e'] } }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe('trace s1-37: dimension c is Infinity: STV values must be finite response times');
+  });
+
+  it('a training run that diverges stops with the epoch and the most extreme training value', async () => {
+    const m = stvs(200, 1);
+    m.values[11 * 5 + 1] = 5000; // an outlier in dimension 2
+    const err = await new TraceAnomalyDetector({ backend: 'cpu', maxEpochs: 3, validSamples: 2, samples: 2, learningRate: 1e12, workers: 1 }).fit({ stv: m }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/^trace s1-11: training stopped in epoch \d: the (training loss|validation NLL) is NaN; its most extreme training value is dimension 2, \d+\.?\d* standard deviations from the dimension's mean: check such values in the input$/);
   });
 });

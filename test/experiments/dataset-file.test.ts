@@ -157,8 +157,26 @@ describe('dataset files', () => {
   it('resolve data: paths under the data root', async () => {
     const root = tempDir();
     writeStvPool(root);
-    const spec = validateDatasetFile({ name: 'p', format: 'stv-text', train: { file: 'data:normal.txt', label: 0 }, test: [{ file: 'data:normal.txt', label: 0 }, { file: 'data:abnormal.txt', label: 1 }] }, '/elsewhere/p.json');
+    const spec = validateDatasetFile({ name: 'p', format: 'stv-text', train: { file: 'data:normal.txt', label: 0 }, test: [{ file: 'data:abnormal.txt', label: 1 }] }, '/elsewhere/p.json');
     const d = await loadDatasetFile(spec, '/elsewhere/p.json', { ...ctx, dataRoot: root });
-    expect(d.test.stv!.ids).toHaveLength(14);
+    expect(d.train.stv!.ids).toHaveLength(10);
+    expect(d.test.stv!.ids).toHaveLength(4);
+  });
+
+  it('a trace in two sources is an error naming both (a file listed twice ran every trace twice; one in train and test leaks)', async () => {
+    const root = tempDir();
+    writeStvPool(root);
+    for (const s of [
+      { train: { file: 'data:normal.txt', label: 0 }, test: [{ file: 'data:normal.txt', label: 0 }, { file: 'data:abnormal.txt', label: 1 }] },
+      { train: { file: 'data:normal.txt', label: 0 }, test: [{ file: 'data:abnormal.txt', label: 1 }, { file: 'data:abnormal.txt', label: 1 }] },
+    ]) {
+      const spec = validateDatasetFile({ name: 'p', format: 'stv-text', ...s }, '/elsewhere/p.json');
+      const err = await loadDatasetFile(spec, '/elsewhere/p.json', { ...ctx, dataRoot: root }).catch((e) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.message).toMatch(new RegExp(`^${root}/(ab)?normal\\.txt, trace (n|a)0: a second trace with this id \\(the file is read twice: is it listed twice\\?\\)$`));
+    }
+    writeFileSync(join(root, 'copy.txt'), 'a1:7,0\n');
+    const spec = validateDatasetFile({ name: 'p', format: 'stv-text', train: { file: 'data:normal.txt', label: 0 }, test: [{ file: 'data:abnormal.txt', label: 1 }, { file: 'data:copy.txt', label: 1 }] }, '/elsewhere/p.json');
+    await expect(loadDatasetFile(spec, '/elsewhere/p.json', { ...ctx, dataRoot: root })).rejects.toThrow(`${root}/copy.txt, trace a1: a second trace with this id (the first is in ${root}/abnormal.txt)`);
   });
 });

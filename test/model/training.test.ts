@@ -5,7 +5,7 @@ import { FlatAdam, GradientLayout, TensorAdam } from '../../src/model/adam.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
 import { LocalEngine } from '../../src/model/local-engine.ts';
 import { WorkerEngine } from '../../src/model/parallel/worker-engine.ts';
-import { train } from '../../src/model/trainer.ts';
+import { train, TrainingDivergedError } from '../../src/model/trainer.ts';
 import { ADAM, DEFAULT_TRAIN } from '../../src/model/train-options.ts';
 import { FlowVae } from '../../src/model/vae.ts';
 import { gatherRows } from '../../src/model/gradients.ts';
@@ -153,5 +153,15 @@ describe('gatherRows', () => {
     expect(gatherRows(x, 3, order, 0, 2, out)).toBe(out);
     expect(Array.from(out)).toEqual([12, 13, 14, 0, 1, 2]);
     expect(() => gatherRows(x, 3, order, 0, 3, out)).toThrow(/6 floats for 3 rows of 3/);
+  });
+});
+
+describe('a loss that is not a finite number', () => {
+  it('stops training at the first epoch that has one (it trained on NaN without a word)', async () => {
+    const x = data(300, 7);
+    x[17] = NaN;
+    const err = await train(new FlowVae(config), x, data(50, 8), { ...DEFAULT_TRAIN, maxEpochs: 5, validSamples: 5, batchSize: 32, workers: 1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect(err.message).toBe('training stopped in epoch 1: the training loss is NaN');
   });
 });

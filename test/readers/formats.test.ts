@@ -174,3 +174,14 @@ describe('streaming JSON', () => {
     }
   });
 });
+
+describe('span tables: root parents', () => {
+  it('a root span whose parent is "root" (a common exporter convention) is a root with the documented mapping', async () => {
+    const text = readFileSync(fixture('fig1/spans.csv'), 'utf8').replace('UUID-1,s1,,', 'UUID-1,s1,root,');
+    const file = tempFile('spans.csv', text);
+    const columns = validateColumnMapping(JSON.parse(readFileSync(fixture('fig1/columns.json'), 'utf8')), 'columns.json');
+    const [t] = await loadTraces(file, 'spans-csv', { columns });
+    const [ref] = await loadTraces(fixture('fig1/spans.csv'), 'spans-csv', { columns });
+    expect(t).toEqual(ref);
+  });
+});
