@@ -1,5 +1,7 @@
-import { InputError } from '../util/errors.ts';
-import { UsageError } from './args.ts';
+import { InputError, UsageError } from '../util/errors.ts';
+import { PROJECT_ROOT } from '../util/data-root.ts';
+import { didYouMean } from '../util/suggest.ts';
+import { packageVersion } from '../experiments/versions.ts';
 import { EXPERIMENT_USAGE, experimentCommand } from './experiment-command.ts';
 import { INSPECT_USAGE, inspectCommand } from './inspect-command.ts';
 import { SIMULATE_USAGE, simulateCommand } from './simulate-command.ts';
@@ -22,8 +24,25 @@ const COMMANDS: Record<string, Command> = {
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `Usage: traceanomaly <command> [options]   (traceanomaly <command> --help for details)\n\nCommands:\n${lines.join('\n')}\n\nAny command takes --debug (or TRACEANOMALY_DEBUG=1): an error then also prints its stack trace.`;
+  return `Usage: traceanomaly <command> [options]
+       traceanomaly help <command>       (or traceanomaly <command> --help): that command's options
+       traceanomaly --version            (-V): the harness version
+
+Commands:
+${lines.join('\n')}
+
+Any command takes --debug (or TRACEANOMALY_DEBUG=1): an error then also prints its stack trace.
+Exit status: 0 done; 1 a failure (bad input, a failed cell, a quality check missed); 2 a usage error (an unknown
+command, option or experiment name, a missing or malformed argument: the message says which, with the usage).`;
 }
+
+/** A usage error of the top level: the message (with the closest command), then the usage, on stderr; exit 2. */
+function topLevelUsageError(message: string): number {
+  process.stderr.write(`traceanomaly: ${message}\n\n${usage()}\n`);
+  return 2;
+}
+
+const unknownCommand = (name: string): string => `unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}`;
 
 /** Whether errors print their stack trace: `--debug` anywhere in the arguments, or TRACEANOMALY_DEBUG=1. */
 export function debugWanted(argv: readonly string[]): boolean {
@@ -54,7 +73,7 @@ export function reportError(command: string | undefined, e: unknown, debug: bool
  */
 export function installExitHandlers(argv: readonly string[]): void {
   const debug = debugWanted(argv);
-  const command = argv[0] !== undefined && argv[0] in COMMANDS ? argv[0] : undefined;
+  const command = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? argv[0] : undefined;
   const fatal = (e: unknown) => {
     process.exitCode = reportError(command, e, debug);
     process.exit();
@@ -67,15 +86,23 @@ export function installExitHandlers(argv: readonly string[]): void {
 export async function main(argv: string[]): Promise<number> {
   const debug = debugWanted(argv);
   const [name, ...args] = argv.filter((a) => a !== '--debug');
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(usage());
-    return name === undefined ? 2 : 0;
+  if (name === undefined) return topLevelUsageError('no command given');
+  if (name === '--version' || name === '-V') {
+    console.log(packageVersion(PROJECT_ROOT) ?? 'unknown');
+    return 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    process.stderr.write(`traceanomaly: unknown command "${name}"\n\n${usage()}\n`);
-    return 2;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? args[0] : undefined;
+    if (topic === undefined) {
+      console.log(usage());
+      return 0;
+    }
+    if (!Object.hasOwn(COMMANDS, topic)) return topLevelUsageError(unknownCommand(topic));
+    console.log(COMMANDS[topic].usage);
+    return 0;
   }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) return topLevelUsageError(name.startsWith('-') ? `unknown option ${name} (options come after the command)` : unknownCommand(name));
   try {
     return await command.run(args);
   } catch (e) {

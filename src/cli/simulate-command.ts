@@ -11,6 +11,7 @@ import { TRAINTICKET_PRESETS, trainTicketDays, GENERATOR_VERSION, type TrainTick
 import { SERVICES_PRESETS, SERVICES_VERSION, serviceDays, type ServicesPreset } from '../../datasets/services/simulate.ts';
 import { TABLE_I } from '../../datasets/services/table1.ts';
 import { oneOf, parseCommand, requireString, UsageError } from './args.ts';
+import { didYouMean } from '../util/suggest.ts';
 
 export const SIMULATE_USAGE = `traceanomaly simulate trainticket|services --out DIR [--preset quick|paper] [--seed N]
                       [--format jaeger|otlp|zipkin|messages-csv] [--plain] [--service 1-4] [--fraction F]
@@ -94,7 +95,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
     return 0;
   }
   const what = positionals[0];
-  if (what !== 'trainticket' && what !== 'services') throw new UsageError('say what to simulate: trainticket or services');
+  if (what !== 'trainticket' && what !== 'services') throw new UsageError(what === undefined ? 'say what to simulate: trainticket or services' : `cannot simulate "${what}"${didYouMean(what, ['trainticket', 'services'])}: trainticket or services`);
   const outDir = requireString(o.out, 'out');
   const preset = oneOf(o.preset, 'preset', ['quick', 'paper'] as const, 'quick');
   const format = oneOf<WriteFormat>(o.format, 'format', WRITE_FORMATS, 'jaeger');

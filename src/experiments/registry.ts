@@ -1,3 +1,4 @@
+import { didYouMean } from '../util/suggest.ts';
 import type { Dataset } from '../contracts/dataset.ts';
 import type { Detector, FitHooks } from '../contracts/detector.ts';
 import type { Localizer } from '../contracts/localizer.ts';
@@ -96,13 +97,13 @@ export class Registry {
 
   dataset(name: string): DatasetEntry {
     const d = this.datasets.get(name);
-    if (!d) throw new RegistryError(`unknown dataset "${name}"; registered: ${[...this.datasets.keys()].join(', ') || 'none'}`);
+    if (!d) throw new RegistryError(`unknown dataset "${name}"${didYouMean(name, this.datasets.keys())}; registered: ${[...this.datasets.keys()].join(', ') || 'none'}`);
     return d;
   }
 
   method(name: string): MethodEntry {
     const m = this.methods.get(name);
-    if (!m) throw new RegistryError(`unknown method "${name}"; registered: ${[...this.methods.keys()].join(', ') || 'none'}`);
+    if (!m) throw new RegistryError(`unknown method "${name}"${didYouMean(name, this.methods.keys())}; registered: ${[...this.methods.keys()].join(', ') || 'none'}`);
     return m;
   }
 }

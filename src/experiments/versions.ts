@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../util/data-root.ts';
 
-function packageVersion(dir: string): string | undefined {
+/** The version in `<dir>/package.json` (the harness's own: `packageVersion(PROJECT_ROOT)`). */
+export function packageVersion(dir: string): string | undefined {
   try {
     return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: string }).version;
   } catch {

@@ -1,4 +1,5 @@
 import { InputError } from '../util/errors.ts';
+import { didYouMean } from '../util/suggest.ts';
 import { peekBytes, zipMemberName } from './input.ts';
 
 /** How much of a file format detection reads. */
@@ -11,7 +12,7 @@ export const ALL_FORMATS: readonly InputFormat[] = [...TRACE_FORMATS, ...STV_FOR
 
 export function parseFormat(name: string): InputFormat {
   if (!(ALL_FORMATS as readonly string[]).includes(name)) {
-    throw new InputError({}, `unknown format "${name}"; expected one of ${ALL_FORMATS.join(', ')}`);
+    throw new InputError({}, `unknown format "${name}"${didYouMean(name, ALL_FORMATS)}; expected one of ${ALL_FORMATS.join(', ')}`);
   }
   return name as InputFormat;
 }

@@ -1,3 +1,10 @@
+import { didYouMean } from './suggest.ts';
+
+/** A command used wrongly (an unknown option or name, a missing argument): the CLI exits 2 and shows the usage. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
 /** Where in an input a problem was found. */
 export interface InputLocation {
   file?: string;
@@ -46,7 +53,7 @@ export class TraceIds {
 
 /** The error for an option a method does not take, listing the ones it does (a typo must not run with defaults). */
 export function unknownOption(method: string, option: string, known: readonly string[]): InputError {
-  return new InputError({}, `${method}: unknown option "${option}" (options: ${known.join(', ')})`);
+  return new InputError({}, `${method}: unknown option "${option}"${didYouMean(option, known)} (options: ${known.join(', ')})`);
 }
 
 /** Kinds of per-trace problems: the trace is skipped with a counted warning (or the run fails in strict mode). */

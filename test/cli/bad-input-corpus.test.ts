@@ -139,11 +139,11 @@ const CASES: Case[] = [
   { name: 'a labels file with a bad label', files: { 'm.csv': MESSAGES, 'l.csv': 'UUID-1,maybe\n' }, args: (at, out) => ['stv', '--in', at('m.csv'), '--labels', at('l.csv'), '--out', out], code: 1, says: /label must be 0\/1 \(or normal\/anomalous\), found "maybe"$/, names: 'l.csv', line: 1 },
   { name: 'a trace without a label', files: { 'm.csv': MESSAGES, 'l.csv': 'other,1\n' }, args: (at, out) => ['stv', '--in', at('m.csv'), '--labels', at('l.csv'), '--out', out], code: 1, says: /trace has no label$/, names: 'l.csv', trace: 'UUID-1' },
   // usage errors: exit 2, the option named on the first line
-  { name: 'an unknown --format', files: { 'm.csv': MESSAGES }, args: INSPECT('m.csv', ['--format', 'jaegr']), code: 2, says: /--format: unknown format "jaegr"/ },
+  { name: 'an unknown --format', files: { 'm.csv': MESSAGES }, args: INSPECT('m.csv', ['--format', 'jaegr']), code: 2, says: /--format: unknown format "jaegr" \(did you mean "jaeger"\?\)/ },
   { name: 'an unknown --definition', files: { 'm.csv': MESSAGES }, args: TRACES('m.csv', ['--definition', 'suffix']), code: 2, says: /--definition must be one of prefix, ancestors$/ },
   { name: '--max-spans-per-trace 0', files: { 'm.csv': MESSAGES }, args: TRACES('m.csv', ['--max-spans-per-trace', '0']), code: 2, says: /--max-spans-per-trace must be an integer >= 1$/ },
   { name: 'a hex --seed', files: { 'm.csv': MESSAGES }, args: (at, out) => ['train', '--in', at('m.csv'), '--out', out, '--seed', '0x10'], code: 2, says: /--seed must be an integer >= 0$/ },
-  { name: 'an unknown option', files: { 'm.csv': MESSAGES }, args: TRACES('m.csv', ['--strcit']), code: 2, says: /Unknown option '--strcit'/ },
+  { name: 'an unknown option', files: { 'm.csv': MESSAGES }, args: TRACES('m.csv', ['--strcit']), code: 2, says: /unknown option --strcit \(did you mean --strict\?\)/ },
 ];
 
 /** Runs the CLI in this process; returns the exit code and what it wrote. */

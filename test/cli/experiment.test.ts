@@ -70,8 +70,9 @@ describe('traceanomaly experiment', () => {
     try {
       expect(await main(['experiment'])).toBe(2);
       expect(await main(['experiment', 'demo', '--seeds', 'x'])).toBe(2);
-      expect(await main(['experiment', 'no-such-experiment'])).toBe(1);
+      expect(await main(['experiment', 'no-such-experiment'])).toBe(2);
       expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/unknown experiment "no-such-experiment"; built in: .*demo/);
+      expect(await main(['experiment', 'no-such-file.json'])).toBe(1);
       expect(await main(['experiment', '--list'])).toBe(0);
       const listed = out.mock.calls.map((c) => String(c[0])).join('\n');
       expect(listed).toMatch(/^demo\s+Demo/m);

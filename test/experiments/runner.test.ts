@@ -187,6 +187,8 @@ describe('experiment runner', () => {
     await expect(runExperiment(experiment({ name: '../escape' }), opts)).rejects.toThrow(/experiment "name" must be letters.*found "\.\.\/escape"/);
     expect(readdirSync(outDir)).toEqual([]);
     await expect(runExperiment(experiment({ methods: ['nope'] }), opts)).rejects.toThrow(/unknown method "nope"; registered: top-seed/);
+    // a misspelt method names the closest registered one
+    await expect(runExperiment(experiment({ methods: ['top-sede'] }), opts)).rejects.toThrow(/unknown method "top-sede" \(did you mean "top-seed"\?\); registered/);
     await expect(runExperiment(experiment({ datasets: ['nope'] }), opts)).rejects.toThrow(/unknown dataset "nope"/);
     await expect(runExperiment(experiment({ kind: 'localization' }), opts)).rejects.toThrow(/is a detection method/);
   });
