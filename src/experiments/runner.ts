@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '../contracts/dataset.ts';
 import type { FitHooks } from '../contracts/detector.ts';
@@ -35,6 +36,8 @@ export interface RunOptions {
    */
   backend?: BackendChoice;
   log?: (line: string) => void;
+  /** Where the cells' progress lines go (default stderr: on a terminal, one rewritten line). */
+  progressStream?: NodeJS.WriteStream;
   /** Run only this shard's cells (src/experiments/shard.ts). */
   shard?: Shard;
 }
@@ -115,12 +118,13 @@ export function experimentDir(outDir: string, def: ExperimentDef): string {
 const CLOSING_LINE_SEC = 5;
 
 /**
- * Shows a cell's progress on stderr, one Progress per phase (`train`, `validate`, `score`, ...): on a terminal a
+ * Shows a cell's progress on stderr, each line prefixed with `cell` (`[3/10 DeepLog*]`), one Progress per phase (`train`, `validate`, `score`, ...): on a terminal a
  * rewritten line, in logs a line every 30 s at most; when the work moves to another phase, a closing line for
  * the one it leaves if that ran for 5 s or more. A phase whose count goes back (validation, every epoch)
  * starts afresh, so its rate and ETA stay right; one whose count keeps growing (training samples) keeps its clock.
  */
-export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitHooks & { finish(): void; warnings: string[] } {
+export function progressHooks(stream: NodeJS.WriteStream = process.stderr, cell = ''): FitHooks & { finish(): void; warnings: string[] } {
+  const prefix = `    ${cell ? `${cell} ` : ''}`;
   const warnings: string[] = [];
   const phases = new Map<string, { p: Progress; done: number; extra: string; since: number }>();
   let current: string | null = null;
@@ -138,14 +142,14 @@ export function progressHooks(stream: NodeJS.WriteStream = process.stderr): FitH
         current = e.phase;
         if (s) s.since = Date.now();
       }
-      if (!s || e.done < s.done) phases.set(e.phase, (s = { p: new Progress(`    ${e.phase}`, e.total, e.unit ?? 'items', stream), done: 0, extra: '', since: Date.now() }));
+      if (!s || e.done < s.done) phases.set(e.phase, (s = { p: new Progress(`${prefix}${e.phase}`, e.total, e.unit ?? 'items', stream), done: 0, extra: '', since: Date.now() }));
       s.done = e.done;
       s.extra = formatMetrics(e.metrics);
       s.p.update(e.done, s.extra);
     },
     warn(message) {
       warnings.push(message);
-      stream.write(`    warning: ${message}\n`);
+      stream.write(`${prefix}warning: ${message}\n`);
     },
     finish: close,
     warnings,
@@ -204,6 +208,29 @@ function prepare(def: ExperimentDef, opts: RunOptions) {
   return { quick, plan, cells, dir, store: new CellStore(join(dir, 'cells')), root: dataRoot(opts.dataRoot), log: opts.log ?? ((l: string) => process.stderr.write(`${l}\n`)) };
 }
 
+/**
+ * The time an experiment has left: the seconds its finished cells took per unit of their estimated cost (a
+ * method's `cost`, src/experiments/shard.ts: rule-based cells cost little, trained models much), times the cost
+ * of the cells still to compute. Unknown (null) until a cell has finished.
+ */
+export class ExperimentEta {
+  private sec = 0;
+  private cost = 0;
+  finishedCells = 0;
+  constructor(private remainingCost: number) {}
+
+  finished(cost: number, sec: number): void {
+    this.sec += sec;
+    this.cost += cost;
+    this.remainingCost = Math.max(0, this.remainingCost - cost);
+    this.finishedCells++;
+  }
+
+  remainingSec(): number | null {
+    return this.finishedCells === 0 || this.cost === 0 ? null : (this.sec / this.cost) * this.remainingCost;
+  }
+}
+
 const noCounts = (total: number): RunResult['counts'] => ({ total, reused: 0, computed: 0, failed: 0, notApplicable: 0, missing: 0 });
 
 /**
@@ -226,10 +253,14 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
   const records: CellRecord[] = [];
   const fits = new SharedFits();
   const counts = noCounts(cells.length);
+  // the cells whose file is there will most likely be reused: the experiment's ETA counts the others
+  const costs = keyed.map((c) => cellCost(c.method, c.spec, quick));
+  const eta = new ExperimentEta(costs.reduce((sum, c, i) => sum + (!opts.fresh && existsSync(keyed[i].file) ? 0 : c), 0));
 
   for (let i = 0; i < keyed.length; i++) {
     const { spec, dataset, method, key, file, fingerprint, dataId, dctx } = keyed[i];
-    const tag = `[${i + 1}/${keyed.length}] ${spec.variant} on ${spec.dataset}, seed ${spec.seed}`;
+    const position = `${i + 1}/${keyed.length}`;
+    const tag = `[${position}] ${spec.variant} on ${spec.dataset}, seed ${spec.seed}`;
     const found = opts.fresh ? null : await store.find(file, key);
     if (found) {
       counts.reused++;
@@ -238,12 +269,16 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
       records.push({ spec, key, file, result: { ...found, spec }, reused: true });
       continue;
     }
+    // the header comes when the cell starts, so that what follows (loading, progress) is read as this cell's
+    const started = Date.now();
+    const remaining = eta.remainingSec();
+    log(`${tag}${remaining === null ? '' : ` (experiment ETA ${formatDuration(remaining)}, from ${eta.finishedCells} finished cell${eta.finishedCells === 1 ? '' : 's'})`}`);
     if (loaded === null || loaded.id !== dataId) {
-      log(`loading dataset ${dataset.name}${dataset.seeded ? ` (seed ${spec.seed})` : ''}`);
+      log(`    loading dataset ${dataset.name}${dataset.seeded ? ` (seed ${spec.seed})` : ''}`);
       loaded = { id: dataId, data: dataset.load(dctx) };
     }
     const data = await loaded.data; // bad input fails the run: the user has to fix the data
-    const hooks = progressHooks();
+    const hooks = progressHooks(opts.progressStream, `[${position} ${spec.variant}]`);
     try {
       const outcome = await runCell(method, { seed: spec.seed, quick, options: spec.options }, data, hooks, def.report.ks, { fits, dataId: `${dataId}/${fingerprint}` }).finally(() => hooks.finish());
       const result: CellResult = {
@@ -273,6 +308,8 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
       const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
       log(`${tag}: FAILED: ${e instanceof Error ? e.message : String(e)}`);
       records.push({ spec, key, file, result: null, reused: false, error });
+    } finally {
+      eta.finished(costs[i], (Date.now() - started) / 1000);
     }
   }
   log(`experiment ${def.name}${opts.shard ? ` shard ${opts.shard.index}/${opts.shard.count}` : ''}: ${counts.total} cells, ${counts.reused} reused, ${counts.computed} computed, ${counts.failed} failed${counts.notApplicable ? `, ${counts.notApplicable} not applicable` : ''}`);

@@ -5,6 +5,8 @@
 export class Progress {
   private readonly start = Date.now();
   private lastPrint = 0;
+  /** The count and text after it of the last line written, so that a closing line does not repeat it. */
+  private lastShown: { done: number; extra: string } | null = null;
   private readonly tty: boolean;
 
   constructor(
@@ -23,12 +25,20 @@ export class Progress {
     const now = Date.now();
     if (now - this.lastPrint < (this.tty ? 200 : this.quietEverySec * 1000)) return;
     this.lastPrint = now;
+    this.lastShown = { done, extra };
     const line = this.format(done, extra);
     if (this.tty) this.stream.write(`\r\x1b[K${line}`);
     else this.stream.write(`${line}\n`);
   }
 
+  /**
+   * The closing line. In a log it counts as a line written (the next quiet line comes an interval later), and it
+   * is left out when the last line already showed the same count and text: nothing but the clock moved since.
+   */
   done(done: number, extra = ''): void {
+    if (!this.tty && this.lastShown?.done === done && this.lastShown.extra === extra) return;
+    this.lastPrint = Date.now();
+    this.lastShown = { done, extra };
     const line = this.format(done, extra);
     this.stream.write(this.tty ? `\r\x1b[K${line}\n` : `${line}\n`);
   }
@@ -64,9 +74,14 @@ export function formatMetrics(m: Record<string, number> | undefined): string {
   return m ? Object.entries(m).map(([k, v]) => `${k} ${formatMetric(v)}`).join(', ') : '';
 }
 
+/**
+ * `12.3s`, `2m5s`, `1h7m`: a duration rounded once, to the last unit shown, then split (so 179.6 s is 3m0s, never
+ * 2m60s).
+ */
 export function formatDuration(sec: number): string {
-  if (sec < 60) return `${sec.toFixed(1)}s`;
-  const m = Math.floor(sec / 60);
-  if (m < 60) return `${m}m${Math.round(sec % 60)}s`;
+  if (sec < 59.95) return `${sec.toFixed(1)}s`;
+  const s = Math.round(sec);
+  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`;
+  const m = Math.round(sec / 60);
   return `${Math.floor(m / 60)}h${m % 60}m`;
 }
