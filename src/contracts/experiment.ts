@@ -34,6 +34,8 @@ export interface DetectionMetrics {
    * most the key (0.001, 0.0033, 0.01; labels used to place the threshold).
    */
   recallAtFpr?: Record<string, number>;
+  /** Oracle operating points: the best recall of any threshold whose precision is at least the key (0.97, 0.98). */
+  recallAtPrecision?: Record<string, number>;
   tp: number;
   fp: number;
   fn: number;

@@ -20,7 +20,7 @@ export interface AggregateRow {
   reason?: string;
   /**
    * Mean and std over seeds of each number, by flat name: precision, recall, f1, auprc, bestF1, fpr,
-   * recallAtFpr0.001 (and the other levels), `rt.recall`,
+   * recallAtFpr0.001, recallAtPrecision0.97 (and the other levels), `rt.recall`,
    * `rt.precision`, ..., `p@1`, ..., trainSec, testSec, and the values of task cells. null = N/A.
    */
   metrics: Record<string, MeanStd | null>;
@@ -34,10 +34,11 @@ export interface AggregateRow {
 export function flatMetrics(r: CellResult): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   if (r.metrics) {
-    const { precision, recall, f1, auprc, bestF1, fpr, recallAtFpr } = r.metrics;
+    const { precision, recall, f1, auprc, bestF1, fpr, recallAtFpr, recallAtPrecision } = r.metrics;
     Object.assign(out, { precision, recall, f1, auprc, bestF1 });
     if (fpr !== undefined) out.fpr = fpr;
     for (const [level, v] of Object.entries(recallAtFpr ?? {})) out[`recallAtFpr${level}`] = v;
+    for (const [level, v] of Object.entries(recallAtPrecision ?? {})) out[`recallAtPrecision${level}`] = v;
   }
   for (const [type, m] of Object.entries(r.perType ?? {})) {
     out[`${type}.precision`] = m.precision;

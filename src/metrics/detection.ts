@@ -1,7 +1,7 @@
 import type { DetectionMetrics } from '../contracts/experiment.ts';
 import { confusion, precisionRecall } from './confusion.ts';
 import { perTypeMetrics, type TypeMetrics } from './per-type.ts';
-import { averagePrecision, bestF1, FPR_LEVELS, prCurve, recallAtFpr, thinCurve, type PrPoint } from './pr-curve.ts';
+import { averagePrecision, bestF1, FPR_LEVELS, PRECISION_LEVELS, prCurve, recallAtFpr, recallAtPrecision, thinCurve, type PrPoint } from './pr-curve.ts';
 
 export interface DetectionInput {
   /** 1 = anomalous, per test row. */
@@ -37,6 +37,7 @@ export function evaluateDetection(input: DetectionInput): DetectionEvaluation {
       bestF1At: { threshold: best.threshold, precision: best.precision, recall: best.recall },
       fpr: negatives === 0 ? NaN : c.fp / negatives,
       recallAtFpr: Object.fromEntries(FPR_LEVELS.map((f) => [String(f), recallAtFpr(curve, negatives, f)])),
+      recallAtPrecision: Object.fromEntries(PRECISION_LEVELS.map((p) => [String(p), recallAtPrecision(curve, p)])),
       ...c,
     },
     perType: perTypeMetrics(input),

@@ -93,6 +93,22 @@ export function recallAtFpr(curve: PrPoint[], negatives: number, fpr: number): n
   return best;
 }
 
+/** The precisions at which detection cells report recall (the paper's Table II point is P 0.98 / R 0.97). */
+export const PRECISION_LEVELS = [0.97, 0.98] as const;
+
+/**
+ * Recall at a precision: the highest recall of any threshold of the curve whose precision is at least `precision`
+ * (an oracle operating point, labels used). 0 when no threshold is that precise; NaN without anomalies.
+ */
+export function recallAtPrecision(curve: PrPoint[], precision: number): number {
+  let best = 0;
+  for (const p of curve) {
+    if (Number.isNaN(p.recall)) return NaN;
+    if (p.precision >= precision - 1e-12 && p.recall > best) best = p.recall;
+  }
+  return best;
+}
+
 /** At most `max` points of a curve for plotting: first and last kept, the rest evenly spaced by index. */
 export function thinCurve(curve: PrPoint[], max = 400): PrPoint[] {
   if (curve.length <= max) return curve;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { confusion, precisionRecall } from '../../src/metrics/confusion.ts';
-import { averagePrecision, bestF1, prCurve, recallAtFpr, thinCurve } from '../../src/metrics/pr-curve.ts';
+import { averagePrecision, bestF1, prCurve, recallAtFpr, recallAtPrecision, thinCurve } from '../../src/metrics/pr-curve.ts';
 import { perTypeMetrics } from '../../src/metrics/per-type.ts';
 import { hitAtK, precisionAtK } from '../../src/metrics/precision-at-k.ts';
 import { meanStd } from '../../src/metrics/aggregate.ts';
@@ -50,6 +50,18 @@ describe('PR curve, AUPRC (average precision) and best F1', () => {
     // the top-scored row is normal: no threshold has fpr 0 -> recall 0
     expect(recallAtFpr(prCurve([0, 1], [2, 1]), 1, 0)).toBe(0);
     expect(recallAtFpr(curve, 0, 0.01)).toBeNaN();
+  });
+
+  it('gives recall at a precision from the most complete threshold that is precise enough', () => {
+    // same curve: (P, R) = (1, 1/3) (1/2, 1/3) (2/3, 2/3) (3/4, 1) (3/5, 1) (1/2, 1)
+    const curve = prCurve([1, 0, 1, 1, 0, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4]);
+    expect(recallAtPrecision(curve, 0.97)).toBeCloseTo(1 / 3, 12);
+    expect(recallAtPrecision(curve, 0.75)).toBe(1);
+    expect(recallAtPrecision(curve, 0.7)).toBe(1);
+    expect(recallAtPrecision(curve, 2 / 3)).toBe(1);
+    // a normal row on top and no later point reaches P 0.97
+    expect(recallAtPrecision(prCurve([0, 1, 1], [3, 2, 1]), 0.97)).toBe(0);
+    expect(recallAtPrecision(prCurve([0, 0], [2, 1]), 0.5)).toBeNaN();
   });
 
   it('flags tied scores together, so the row order inside a tie does not matter', () => {
@@ -132,6 +144,8 @@ describe('per anomaly type', () => {
     // 1 false positive of 3 normal rows; no threshold flags an anomaly before the first normal row (5) at fpr <= 1%
     expect(e.metrics.fpr).toBeCloseTo(1 / 3, 12);
     expect(e.metrics.recallAtFpr).toEqual({ '0.001': 0.6, '0.0033': 0.6, '0.01': 0.6 });
+    // precision 1 down to recall 3/5 (the first normal row comes after three anomalies): 0.6 at both levels
+    expect(e.metrics.recallAtPrecision).toEqual({ '0.97': 0.6, '0.98': 0.6 });
     expect(e.perType.rt.precision).toBeNull();
   });
 });
