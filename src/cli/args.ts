@@ -27,6 +27,14 @@ function argumentProblem(args: string[], options: Options): string {
   return 'the arguments do not parse';
 }
 
+/**
+ * A hook for the test that checks the commands written in README.md and docs/ (test/docs/commands.test.ts):
+ * while `only` is set, parseCommand stops the command as soon as its arguments parse (ArgumentsParsed, which
+ * main() turns into exit 0), so a documented command line is checked without running its work.
+ */
+export const argumentCheck = { only: false };
+export class ArgumentsParsed extends Error {}
+
 /** Parses a command's arguments; unknown options and stray arguments are usage errors. Every command takes -h/--help. */
 export function parseCommand<O extends Options>(args: string[], options: O, positionals = 0) {
   const all = { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } };
@@ -38,6 +46,7 @@ export function parseCommand<O extends Options>(args: string[], options: O, posi
     throw new UsageError(argumentProblem(args, all));
   }
   if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument: ${parsed.positionals[positionals]}`);
+  if (argumentCheck.only && !(parsed.values as { help?: boolean }).help) throw new ArgumentsParsed('the arguments parse');
   return parsed;
 }
 

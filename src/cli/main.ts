@@ -1,4 +1,5 @@
 import { InputError, UsageError } from '../util/errors.ts';
+import { ArgumentsParsed } from './args.ts';
 import { PROJECT_ROOT } from '../util/data-root.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { packageVersion } from '../experiments/versions.ts';
@@ -106,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(args);
   } catch (e) {
+    if (e instanceof ArgumentsParsed) return 0;
     if (e instanceof UsageError) {
       process.stderr.write(`traceanomaly ${name}: ${e.message}\n\n${command.usage}\n`);
       return 2;
