@@ -13,6 +13,8 @@ export interface Chart {
 
 const slug = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-');
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
+/** A label inside a sentence: 'importance samples L_z'; a label that starts with an acronym (AUPRC, L_z) stays. */
+const lowerFirst = (s: string): string => (/^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s);
 const okRows = (rows: AggregateRow[]) => rows.filter((r) => r.status === 'ok' || r.status === 'partial');
 
 /** A density grid a task cell may keep as `artifacts.heatmap` (Fig. 11): values row-major, y by x. */
@@ -118,7 +120,7 @@ function sweepCharts(def: ExperimentDef, rows: AggregateRow[], metrics: string[]
     const metric = metricLabel(k);
     const points = rs.flatMap((r) => (r.metrics[k] && Number.isFinite(r.metrics[k]!.mean) ? [{ x: r.options[x] as number, y: r.metrics[k]!.mean, series: series(r), ...(Number.isFinite(r.metrics[k]!.std) ? { error: r.metrics[k]!.std } : {}) }] : []));
     return points.length
-      ? [{ name: `line-${slug(k)}`, caption: `${metric.label} against ${option.label} (the y axis spans the values, not 0 to 1).`, spec: lineSpec({ title: `${metric.label} against ${option.short}`, subtitle: def.title, xTitle: option.label, yTitle: metric.label, logX, ...(metric.share ? { yShare: true } : {}) }, points) }]
+      ? [{ name: `line-${slug(k)}`, caption: `${metric.label} against ${lowerFirst(option.label)}${metric.share ? ' (the y axis spans the values, not 0 to 1)' : ''}.`, spec: lineSpec({ title: `${metric.label} against ${option.short}`, subtitle: def.title, xTitle: option.label, yTitle: metric.label, logX, ...(metric.share ? { yShare: true } : {}) }, points) }]
       : [];
   });
 }

@@ -93,6 +93,12 @@ export const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replac
 /** Escaped prose, with Markdown's inline code (`trainticket`, as experiment descriptions write it) as <code>. */
 export const proseHtml = (s: string): string => escapeHtml(s).replace(/`([^`\n]+)`/g, '<code>$1</code>');
 
+/** A cell's text; `mean ± std` with the std on a line of its own, so that Table II's dozen columns fit the page. */
+const cellHtml = (text: string): string => {
+  const [mean, std] = text.split(' ± ');
+  return std === undefined ? escapeHtml(text) : `${escapeHtml(mean)}<br><span class="std">± ${escapeHtml(std)}</span>`;
+};
+
 /** An HTML table with grouped headers (colspan) like the paper's. */
 export function tableHtml(t: Table): string {
   const groups: { group: string; span: number }[] = [];
@@ -105,7 +111,7 @@ export function tableHtml(t: Table): string {
   const head = hasGroups
     ? `<tr>${groups.map((g) => `<th colspan="${g.span}">${escapeHtml(g.group)}</th>`).join('')}</tr><tr>${t.columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join('')}</tr>`
     : `<tr>${t.columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr class="${r.kind}">${t.columns.map((c) => `<td>${escapeHtml(r.cells[c.key]?.text ?? '')}</td>`).join('')}</tr>`).join('\n');
+  const body = t.rows.map((r) => `<tr class="${r.kind}">${t.columns.map((c) => `<td>${cellHtml(r.cells[c.key]?.text ?? '')}</td>`).join('')}</tr>`).join('\n');
   const notes = t.notes.length ? `<ul class="notes">${t.notes.map((n) => `<li>${proseHtml(n)}</li>`).join('')}</ul>` : '';
   return `<table id="${escapeHtml(t.id)}"><caption>${escapeHtml(t.title)}</caption><thead>${head}</thead><tbody>\n${body}\n</tbody></table>${notes}`;
 }

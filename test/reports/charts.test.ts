@@ -181,4 +181,14 @@ describe('charts', () => {
     expect(paddedDomain([{ lo: 0.5, hi: 0.5 }])).toEqual([0.495, 0.505]);
     expect(paddedDomain([{ lo: 0, hi: 2 }])[0]).toBe(0);
   });
+
+  it('slants category labels only when they do not fit their band (Table VI\'s dataset names)', () => {
+    const angle = (groups: string[]) => {
+      const spec = groupedBarSpec({ title: 'F1 per dataset', yTitle: 'F1' }, groups.flatMap((group) => ['a', 'b', 'c'].map((series) => ({ group, series, value: 0.5 }))));
+      return (spec as unknown as { layer: { encoding: { x: { axis: { labelAngle: number } } } }[] }).layer[0].encoding.x.axis.labelAngle;
+    };
+    expect(angle(['Precision', 'Recall', 'F1', 'AUPRC'])).toBe(0);
+    expect(angle(['Service-1 (synthetic)', 'Service-2 (synthetic)', 'TrainTicket (simulated)'])).toBe(0); // the chart widens for them
+    expect(angle(['Service-1 (synthetic)', 'Service-2 (synthetic)', 'Service-3 (synthetic)', 'Service-4 (synthetic)', 'TrainTicket (simulated)', 'TrainTicket (released STVs)'])).toBe(-30);
+  });
 });

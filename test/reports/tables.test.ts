@@ -68,6 +68,8 @@ describe('Table II layout', () => {
     const html = tableHtml(t);
     expect(html).toContain('<th colspan="5">Overall</th>');
     expect(html).toContain('<tr class="paper">');
+    // the std under the mean, so that a dozen columns of 'a ± b' fit the page
+    expect(html).toContain('<td>0.950<br><span class="std">± 0.010</span></td>');
   });
 });
 

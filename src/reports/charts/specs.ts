@@ -33,6 +33,12 @@ export function legendFor(series: string[]): { orient: 'bottom'; columns: number
 }
 const seriesOf = (rows: { series: string }[]): string[] => [...new Set(rows.map((r) => r.series))];
 
+/** The width the longest of some axis labels takes, px. */
+const longestLabel = (labels: string[]): number => Math.max(0, ...labels.map((l) => textWidth(l, CONFIG.axis.labelFontSize)));
+
+/** Category labels upright when each fits its `band` px, else slanted (Table VI's six dataset names). */
+const categoryAxis = (labels: string[], band: number) => (longestLabel(labels) + 8 <= band ? { labelAngle: 0 } : { labelAngle: -30, labelLimit: 200 });
+
 export interface Titled {
   title: string;
   subtitle?: string;
@@ -67,12 +73,15 @@ export function prCurveSpec(t: Titled, curves: { series: string; points: { recal
 /** Bars grouped by `group`, one bar per `series`, with +- `error` whiskers where given. */
 export function groupedBarSpec(t: Titled & { yTitle: string; yDomain?: [number, number] }, bars: { group: string; series: string; value: number; error?: number }[]): TopLevelSpec {
   const values = bars.map((b) => ({ ...b, lo: b.value - (b.error ?? 0), hi: b.value + (b.error ?? 0) }));
-  const x = { field: 'group', type: 'nominal' as const, title: null, axis: { labelAngle: 0 }, sort: null };
+  const groups = [...new Set(bars.map((b) => b.group))];
+  // wide enough for the bars and, up to the plot width, for the groups' labels
+  const width = Math.min(PLOT_WIDTH, Math.max(300, 16 * bars.length, groups.length * (longestLabel(groups) + 12)));
+  const x = { field: 'group', type: 'nominal' as const, title: null, axis: categoryAxis(groups, width / groups.length), sort: null };
   const xOffset = { field: 'series', type: 'nominal' as const, sort: null };
   const y = { type: 'quantitative' as const, title: t.yTitle, ...(t.yDomain ? { scale: { domain: t.yDomain } } : {}) };
   return {
     ...head(t),
-    width: Math.min(PLOT_WIDTH, Math.max(300, 16 * bars.length)),
+    width,
     height: 260,
     data: { values },
     layer: [
@@ -125,14 +134,17 @@ export function heatmapSpec(t: Titled & { xTitle: string; yTitle: string; valueT
     };
   }
   const type = 'nominal' as const;
+  // viridis is light at its top: dark text there, white below
+  const vs = cells.map((c) => c.value).filter(Number.isFinite);
+  const light = vs.length ? Math.min(...vs) + 0.6 * (Math.max(...vs) - Math.min(...vs)) : 0;
   return {
     ...head(t),
     data: { values: cells },
     width: { step: 60 },
     height: { step: 28 },
     layer: [
-      { mark: { type: 'rect' }, encoding: { x: { field: 'x', type, title: t.xTitle, sort: null, axis: { labelAngle: 0 } }, y: { field: 'y', type, title: t.yTitle, sort: null }, color } },
-      { mark: { type: 'text' as const, fontSize: 11 }, encoding: { x: { field: 'x', type, sort: null }, y: { field: 'y', type, sort: null }, text: { field: 'value', type: 'quantitative' as const, format: '.2f' }, color: { value: 'white' } } },
+      { mark: { type: 'rect' }, encoding: { x: { field: 'x', type, title: t.xTitle, sort: null, axis: categoryAxis(cells.map((c) => String(c.x)), 60) }, y: { field: 'y', type, title: t.yTitle, sort: null }, color } },
+      { mark: { type: 'text' as const, fontSize: 11 }, encoding: { x: { field: 'x', type, sort: null }, y: { field: 'y', type, sort: null }, text: { field: 'value', type: 'quantitative' as const, format: '.2f' }, color: { condition: { test: `datum.value > ${light}`, value: 'black' }, value: 'white' } } },
     ],
   };
 }
