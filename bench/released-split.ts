@@ -15,6 +15,7 @@ import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
 import { dataRoot, PROJECT_ROOT } from '../src/util/data-root.ts';
 import { Progress } from '../src/util/progress.ts';
 import { evaluateDetection } from '../src/metrics/detection.ts';
+import { meanStd } from '../src/metrics/aggregate.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -105,9 +106,7 @@ for (const seed of seeds) {
 }
 if (rows.length > 1) {
   const stat = (k: string) => {
-    const v = rows.map((r) => r[k]);
-    const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1));
+    const { mean, std } = meanStd(rows.map((r) => r[k]));
     return `${k} ${mean.toFixed(4)} +- ${std.toFixed(4)}`;
   };
   console.log(`${rows.length} seeds: ${['auprc', 'precision', 'recall', 'f1'].map(stat).join(', ')}`);

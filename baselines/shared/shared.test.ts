@@ -96,5 +96,12 @@ describe('3-sigma helper (spec 1.6)', () => {
   it('quantile: linear interpolation between order statistics', () => {
     expect(quantile([4, 1, 3, 2], 0.5)).toBe(2.5);
     expect(quantile([4, 1, 3, 2], 0.005)).toBeCloseTo(1.015, 12);
+    // R: quantile(c(3, 6, 7, 8, 8, 9, 10, 13, 15, 16, 20), c(0.25, 0.9)) (type 7) gives 7.5 and 16
+    expect(quantile([20, 3, 6, 7, 8, 8, 9, 10, 13, 15, 16], 0.25)).toBe(7.5);
+    expect(quantile([20, 3, 6, 7, 8, 8, 9, 10, 13, 15, 16], 0.9)).toBeCloseTo(16, 12);
+    // q outside 0..1 is clamped to the extremes; no values have no quantile
+    expect(quantile([4, 1, 3, 2], 1.5)).toBe(4);
+    expect(quantile([4, 1, 3, 2], -1)).toBe(1);
+    expect(quantile([], 0.5)).toBeNaN();
   });
 });

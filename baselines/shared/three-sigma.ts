@@ -1,3 +1,5 @@
+import { quantileSorted } from 'simple-statistics';
+
 /**
  * The 3-sigma helper of spec 1.6, shared by WFG, CFG (lag bounds), DeepLog* and HSTV-3sigma: per group, the
  * mean and population std of the training samples, std floored at `sigmaFloor`; a value is out of band when
@@ -119,13 +121,8 @@ export class GroupIndex<K> {
   }
 }
 
-/** The q-quantile (0..1) of values, linear interpolation between order statistics (type 7). */
+/** The q-quantile (q clamped to 0..1) of values, linear interpolation between order statistics (R's type 7); NaN for none. */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+  if (values.length === 0) return NaN;
+  return quantileSorted(Array.from(Float64Array.from(values).sort()), Math.min(1, Math.max(0, q)));
 }

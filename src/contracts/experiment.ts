@@ -83,8 +83,8 @@ export interface CellResult {
   times: { trainSec: number; testSec: number; fitSharedSec?: number };
   /** Every option of the method with the value it used (the Detector's `options`). */
   methodOptions?: Record<string, unknown>;
-  /** The size of the data the cell saw. */
-  data?: { trainRows: number; testRows: number; testAnomalies: number; fingerprint: string };
+  /** The size of the data the cell saw: the test rows it scored, by label (testNormals: absent in cells written before it). */
+  data?: { trainRows: number; testRows: number; testAnomalies: number; testNormals?: number; fingerprint: string };
   backend?: string;
   versions: Record<string, string>;
   createdAt: string;

@@ -1,3 +1,4 @@
+import { quantileSorted, sampleStandardDeviation } from 'simple-statistics';
 import { normalCdf } from './normal-cdf.ts';
 
 export const BANDWIDTH_RULES = ['silverman', 'scott'] as const;
@@ -62,24 +63,14 @@ export class GaussianKde {
   }
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const i = Math.floor(pos);
-  const f = pos - i;
-  return i + 1 < sorted.length ? sorted[i] * (1 - f) + sorted[i + 1] * f : sorted[i];
-}
-
 export function bandwidthFor(sorted: Float64Array, rule: BandwidthRule): number {
   const n = sorted.length;
-  let mean = 0;
-  for (const v of sorted) mean += v;
-  mean /= n;
-  let ss = 0;
-  for (const v of sorted) ss += (v - mean) ** 2;
-  const std = Math.sqrt(ss / (n - 1));
+  const xs = Array.from(sorted);
+  const std = sampleStandardDeviation(xs);
   const scale = n ** -0.2;
   if (rule === 'scott') return Math.max(1.06 * std * scale, 1e-12);
-  const iqr = quantile(sorted, 0.75) - quantile(sorted, 0.25);
+  // quantiles by linear interpolation between order statistics (R's type 7)
+  const iqr = quantileSorted(xs, 0.75) - quantileSorted(xs, 0.25);
   const spread = iqr > 0 ? Math.min(std, iqr / 1.34) : std;
   return Math.max(0.9 * spread * scale, 1e-12);
 }

@@ -7,6 +7,7 @@
  * GPD(gamma, sigma) of an excess y > 0: P(Y > y) = (1 + gamma y / sigma)^(-1 / gamma), or exp(-y / sigma) for
  * gamma = 0 (the exponential tail); gamma > 0 is a heavy tail, gamma < 0 a bounded one.
  */
+import { sampleVariance } from 'simple-statistics';
 
 export const GPD_METHODS = ['grimshaw', 'moments'] as const;
 export type GpdMethod = (typeof GPD_METHODS)[number];
@@ -62,9 +63,7 @@ export function fitGpd(excesses: ArrayLike<number>, method: GpdMethod = 'grimsha
   const mean = sum / n;
   const exponential: GpdFit = { gamma: 0, sigma: mean, logLikelihood: gpdLogLikelihood(y, 0, mean) };
   if (method === 'moments') {
-    let ss = 0;
-    for (const v of y) ss += (v - mean) ** 2;
-    const variance = n > 1 ? ss / (n - 1) : 0;
+    const variance = n > 1 ? sampleVariance(Array.from(y)) : 0;
     if (!(variance > 0)) return exponential;
     const r = (mean * mean) / variance;
     const gamma = 0.5 * (1 - r);

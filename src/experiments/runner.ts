@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dataset } from '../contracts/dataset.ts';
+import { inputIds, type Dataset } from '../contracts/dataset.ts';
 import type { FitHooks } from '../contracts/detector.ts';
 import type { CellResult, CellSpec } from '../contracts/experiment.ts';
 import type { BackendChoice } from '../backend/backend.ts';
@@ -231,6 +231,21 @@ export class ExperimentEta {
   }
 }
 
+/**
+ * The size of what a cell trained and was tested on: rows, and the test rows by label. The labels are counted
+ * over the test rows only: a test sample (testSample) keeps the whole day's labels beside the sampled traces.
+ */
+export function dataSizes(data: Dataset): { trainRows: number; testRows: number; testAnomalies: number; testNormals: number } {
+  const ids = inputIds(data.test);
+  const labels = ids.map((id) => data.test.labels?.get(id)?.label);
+  return {
+    trainRows: inputIds(data.train).length,
+    testRows: ids.length,
+    testAnomalies: labels.filter((l) => l === 1).length,
+    testNormals: labels.filter((l) => l === 0).length,
+  };
+}
+
 const noCounts = (total: number): RunResult['counts'] => ({ total, reused: 0, computed: 0, failed: 0, notApplicable: 0, missing: 0 });
 
 /**
@@ -287,12 +302,7 @@ export async function runExperiment(def: ExperimentDef, opts: RunOptions): Promi
         key,
         ...outcome,
         ...(hooks.warnings.length > 0 ? { warnings: hooks.warnings } : {}),
-        data: {
-          trainRows: data.train.traces?.length ?? data.train.stv?.ids.length ?? 0,
-          testRows: data.test.traces?.length ?? data.test.stv?.ids.length ?? 0,
-          testAnomalies: [...(data.test.labels?.values() ?? [])].filter((l) => l.label === 1).length,
-          fingerprint,
-        },
+        data: { ...dataSizes(data), fingerprint },
         backend: (await method.backend?.()) ?? 'js',
         versions,
         createdAt: new Date().toISOString(),

@@ -1,3 +1,5 @@
+import { mean, sampleStandardDeviation } from 'simple-statistics';
+
 /** Mean and sample standard deviation (n - 1) of the finite values; std is NaN with fewer than two. */
 export interface MeanStd {
   mean: number;
@@ -10,8 +12,5 @@ export function meanStd(values: readonly (number | null | undefined)[]): MeanStd
   const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const n = xs.length;
   if (n === 0) return { mean: NaN, std: NaN, n: 0 };
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  if (n < 2) return { mean, std: NaN, n };
-  const ss = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
-  return { mean, std: Math.sqrt(ss / (n - 1)), n };
+  return { mean: mean(xs), std: n < 2 ? NaN : sampleStandardDeviation(xs), n };
 }

@@ -2,12 +2,8 @@ import type { ExperimentDef } from '../experiments/definition.ts';
 import type { AggregateRow } from '../experiments/aggregate-cells.ts';
 import type { MeanStd } from '../metrics/aggregate.ts';
 import { findPaperEntry, paperNumbers, type PaperCell } from './paper-numbers.ts';
+import { anomalyTypeLabel, anomalyTypeOrder, datasetLabel, metricLabel, variantText } from './labels.ts';
 import { EMPTY, NA, paperValueCell, secondsCell, statCell, type Cell, type Column, type Table } from './table.ts';
-
-const TYPE_NAMES: Record<string, string> = { rt: 'Response time anomaly', path: 'Invocation path anomaly' };
-const typeName = (t: string): string => TYPE_NAMES[t] ?? `${t} anomaly`;
-/** rt and path first (the paper's order), then other types alphabetically. */
-const typeOrder = (a: string, b: string): number => (TYPE_NAMES[b] ? 1 : 0) - (TYPE_NAMES[a] ? 1 : 0) || (a === 'rt' ? -1 : b === 'rt' ? 1 : a.localeCompare(b));
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
 
@@ -42,14 +38,14 @@ function paperEntry(def: ExperimentDef, row: AggregateRow, dataset?: string): { 
   return cell ? { name, cell } : null;
 }
 
-function reasons(rows: AggregateRow[]): string[] {
+function reasons(def: ExperimentDef, rows: AggregateRow[]): string[] {
   const why: Partial<Record<AggregateRow['status'], (r: AggregateRow) => string>> = {
     'not-applicable': (r) => `N/A, ${r.reason}.`,
     failed: () => 'every seed failed (see the run log).',
     missing: () => 'no cell is on disk yet (a shard that has not run or not finished).',
     partial: () => 'some seeds failed or are not on disk yet; the numbers are over the others.',
   };
-  return rows.filter((r) => why[r.status]).map((r) => `${r.variant} on ${r.dataset}: ${why[r.status]!(r)}`);
+  return rows.filter((r) => why[r.status]).map((r) => `${variantText(def, r)} on ${datasetLabel(r.dataset)}: ${why[r.status]!(r)}`);
 }
 
 function paperNotes(def: ExperimentDef): string[] {
@@ -65,24 +61,18 @@ const m = (row: AggregateRow, key: string): MeanStd | null | undefined => row.me
 export function detectionTables(def: ExperimentDef, rows: AggregateRow[]): Table[] {
   return unique(rows.map((r) => r.dataset)).map((dataset) => {
     const rs = rows.filter((r) => r.dataset === dataset);
-    const types = unique(rs.flatMap((r) => Object.keys(r.typeCounts))).sort(typeOrder);
+    const types = unique(rs.flatMap((r) => Object.keys(r.typeCounts))).sort(anomalyTypeOrder);
+    const column = (key: string, group?: string): Column => ({ key, label: metricLabel(key).short, ...(group ? { group } : {}) });
     const columns: Column[] = [
       { key: 'method', label: 'Method' },
-      { key: 'precision', label: 'P', group: 'Overall' },
-      { key: 'recall', label: 'R', group: 'Overall' },
-      { key: 'f1', label: 'F1', group: 'Overall' },
-      { key: 'auprc', label: 'AUPRC', group: 'Overall' },
-      { key: 'bestF1', label: 'best-F1†', group: 'Overall' },
-      ...types.flatMap((t) => [
-        { key: `${t}.precision`, label: 'P', group: typeName(t) },
-        { key: `${t}.recall`, label: 'R', group: typeName(t) },
-      ]),
-      { key: 'trainSec', label: 'Train (s)' },
-      { key: 'testSec', label: 'Test (s)' },
+      ...['precision', 'recall', 'f1', 'auprc', 'bestF1'].map((k) => column(k, 'Overall')),
+      ...types.flatMap((t) => [column(`${t}.precision`, anomalyTypeLabel(t)), column(`${t}.recall`, anomalyTypeLabel(t))]),
+      column('trainSec'),
+      column('testSec'),
     ];
     const out: Table['rows'] = [];
     for (const row of rs) {
-      const cells: Record<string, Cell> = { method: { text: row.variant } };
+      const cells: Record<string, Cell> = { method: { text: variantText(def, row) } };
       Object.assign(cells, statusCells(row, columns) ?? {
         ...Object.fromEntries(['precision', 'recall', 'f1', 'auprc', 'bestF1'].map((k) => [k, statCell(m(row, k))])),
         ...Object.fromEntries(types.flatMap((t) => [`${t}.precision`, `${t}.recall`].map((k) => [k, k in row.metrics ? statCell(m(row, k)) : NA]))),
@@ -100,13 +90,13 @@ export function detectionTables(def: ExperimentDef, rows: AggregateRow[]): Table
             precision: paperValueCell(c.precision),
             recall: paperValueCell(c.recall),
             ...Object.fromEntries(types.flatMap((t) => [[`${t}.precision`, paperValueCell(c.perType?.[t]?.precision)], [`${t}.recall`, paperValueCell(c.perType?.[t]?.recall)]])),
-            trainSec: paperValueCell(c.trainMinutes, ' min'),
-            testSec: paperValueCell(c.testSeconds, ' s'),
+            trainSec: paperValueCell(c.trainMinutes, { unit: ' min', seconds: 60 }),
+            testSec: paperValueCell(c.testSeconds, { unit: ' s', seconds: 1 }),
           },
         });
       }
     }
-    const counts = types.map((t) => `${t}: ${rs.find((r) => r.typeCounts[t] !== undefined)?.typeCounts[t] ?? 0}`).join(', ');
+    const counts = types.map((t) => `${anomalyTypeLabel(t).toLowerCase()}: ${rs.find((r) => r.typeCounts[t] !== undefined)?.typeCounts[t] ?? 0}`).join(', ');
     const notes = [
       NOTE_STD(rs),
       NOTE_ORACLE,
@@ -114,9 +104,9 @@ export function detectionTables(def: ExperimentDef, rows: AggregateRow[]): Table
       types.length ? `Anomalous test traces per type (first seed): ${counts}.` : null,
       'Times: wall-clock seconds of fit (Train) and of score + decide (Test) on this machine.',
       ...paperNotes(def),
-      ...reasons(rs),
+      ...reasons(def, rs),
     ].filter((n): n is string => n !== null);
-    return { id: `${def.name}-${dataset}`, title: `${def.title} (dataset ${dataset})`, columns, rows: out, notes };
+    return { id: `${def.name}-${dataset}`, title: `${def.title}: ${datasetLabel(dataset)}`, columns, rows: out, notes };
   });
 }
 
@@ -124,10 +114,10 @@ export function detectionTables(def: ExperimentDef, rows: AggregateRow[]): Table
 export function byDatasetTable(def: ExperimentDef, rows: AggregateRow[]): Table {
   const datasets = unique(rows.map((r) => r.dataset));
   const variants = unique(rows.map((r) => r.variant));
-  const columns: Column[] = [{ key: 'method', label: 'Method' }, ...datasets.flatMap((d) => ['precision', 'recall', 'f1'].map((k) => ({ key: `${d}:${k}`, label: k === 'f1' ? 'F1' : k[0].toUpperCase(), group: d })))];
+  const columns: Column[] = [{ key: 'method', label: 'Method' }, ...datasets.flatMap((d) => ['precision', 'recall', 'f1'].map((k) => ({ key: `${d}:${k}`, label: metricLabel(k).short, group: datasetLabel(d) })))];
   const out: Table['rows'] = [];
   for (const v of variants) {
-    const cells: Record<string, Cell> = { method: { text: v } };
+    const cells: Record<string, Cell> = { method: { text: variantText(def, rows.find((r) => r.variant === v)!) } };
     const paperCells: Record<string, Cell> = {};
     let paperRow: string | undefined;
     for (const d of datasets) {
@@ -145,7 +135,7 @@ export function byDatasetTable(def: ExperimentDef, rows: AggregateRow[]): Table 
     out.push({ kind: 'ours', cells });
     if (paperRow) out.push({ kind: 'paper', cells: { method: { text: `paper: ${paperRow}` }, ...paperCells } });
   }
-  const notes = [NOTE_STD(rows), ...paperNotes(def), ...reasons(rows)].filter((n): n is string => n !== null);
+  const notes = [NOTE_STD(rows), ...paperNotes(def), ...reasons(def, rows)].filter((n): n is string => n !== null);
   return { id: def.name, title: def.title, columns, rows: out, notes };
 }
 
@@ -156,11 +146,11 @@ export function rankingTable(def: ExperimentDef, rows: AggregateRow[]): Table {
   const many = datasets.length > 1;
   // P@K against the root-cause dimension, for methods that name call paths (TraceAnomaly) on labels that name dimensions
   const dims = rows.some((r) => Object.keys(r.metrics).some((k) => k.startsWith('dimension.p@')));
-  const names = [...ks.map((k) => ({ key: `p@${k}`, label: `P@${k}` })), ...(dims ? ks.map((k) => ({ key: `dimension.p@${k}`, label: `P@${k} (dim.)` })) : [])];
-  const columns: Column[] = [{ key: 'method', label: 'Method' }, ...datasets.flatMap((d) => names.map((n) => ({ key: `${d}:${n.key}`, label: n.label, ...(many ? { group: d } : {}) })))];
+  const names = [...ks.map((k) => `p@${k}`), ...(dims ? ks.map((k) => `dimension.p@${k}`) : [])].map((key) => ({ key, label: metricLabel(key).short }));
+  const columns: Column[] = [{ key: 'method', label: 'Method' }, ...datasets.flatMap((d) => names.map((n) => ({ key: `${d}:${n.key}`, label: n.label, ...(many ? { group: datasetLabel(d) } : {}) })))];
   const out: Table['rows'] = [];
   for (const v of unique(rows.map((r) => r.variant))) {
-    const cells: Record<string, Cell> = { method: { text: v } };
+    const cells: Record<string, Cell> = { method: { text: variantText(def, rows.find((r) => r.variant === v)!) } };
     const paperCells: Record<string, Cell> = {};
     let paperRow: string | undefined;
     for (const d of datasets) {
@@ -180,7 +170,7 @@ export function rankingTable(def: ExperimentDef, rows: AggregateRow[]): Table {
     'P@K: the chance that the top K candidates hold the root cause, candidates tied in score ordered at random (expected value); N/A for K > 1 when a method returns a single candidate (no ranking). Scored against the injected service (rankings collapsed to one candidate per service).',
     ...(dims ? ['P@K (dim.): against the root-cause STV dimension (service + call path), over the anomalies whose label names one (rt faults); N/A for methods that rank services only.'] : []),
     ...paperNotes(def),
-    ...reasons(rows),
+    ...reasons(def, rows),
   ].filter((n): n is string => n !== null);
   return { id: def.name, title: def.title, columns, rows: out, notes };
 }
@@ -205,7 +195,7 @@ export function rootCauseTable(def: ExperimentDef, rows: AggregateRow[]): Table 
   const out: Table['rows'] = [];
   for (const d of unique(rows.map((r) => r.dataset))) {
     for (const row of rows.filter((r) => r.dataset === d)) {
-      const cells: Record<string, Cell> = { dataset: { text: d }, method: { text: row.variant } };
+      const cells: Record<string, Cell> = { dataset: { text: datasetLabel(d) }, method: { text: variantText(def, row) } };
       if (noNumbers(row)) Object.assign(cells, { cases: { text: statusText(row) }, internal: EMPTY, external: EMPTY });
       else {
         const cases = (m(row, 'internal.cases')?.mean ?? 0) + (m(row, 'external.cases')?.mean ?? 0);
@@ -232,7 +222,7 @@ export function rootCauseTable(def: ExperimentDef, rows: AggregateRow[]): Table 
     NOTE_STD(rows),
     'Localised: the top candidate names the root cause\'s microservice (for an external service, the microservice that calls it as the label names it, or the external service); means over seeds, expected counts when candidates tie.',
     ...paperNotes(def),
-    ...reasons(rows),
+    ...reasons(def, rows),
   ].filter((n): n is string => n !== null);
   return { id: def.name, title: def.title, columns, rows: out, notes };
 }
@@ -240,16 +230,16 @@ export function rootCauseTable(def: ExperimentDef, rows: AggregateRow[]): Table 
 /** Ablations and task cells: one row per variant and dataset, a column per metric. */
 export function metricsTable(def: ExperimentDef, rows: AggregateRow[], metrics: string[]): Table {
   const many = unique(rows.map((r) => r.dataset)).length > 1;
-  const columns: Column[] = [{ key: 'method', label: 'Method' }, ...(many ? [{ key: 'dataset', label: 'Dataset' }] : []), ...metrics.map((k) => ({ key: k, label: k }))];
+  const columns: Column[] = [{ key: 'method', label: 'Method' }, ...(many ? [{ key: 'dataset', label: 'Dataset' }] : []), ...metrics.map((k) => ({ key: k, label: metricLabel(k).label }))];
   const out: Table['rows'] = rows.map((row) => ({
     kind: 'ours' as const,
     cells: {
-      method: { text: row.variant },
-      dataset: { text: row.dataset },
-      ...(statusCells(row, columns.slice(many ? 1 : 0)) ?? Object.fromEntries(metrics.map((k) => [k, k.endsWith('Sec') ? secondsCell(m(row, k)) : statCell(m(row, k), 4)]))),
+      method: { text: variantText(def, row) },
+      dataset: { text: datasetLabel(row.dataset) },
+      ...(statusCells(row, columns.slice(many ? 1 : 0)) ?? Object.fromEntries(metrics.map((k) => [k, metricLabel(k).seconds ? secondsCell(m(row, k)) : statCell(m(row, k), 4)]))),
     },
   }));
-  const notes = [NOTE_STD(rows), ...reasons(rows)].filter((n): n is string => n !== null);
+  const notes = [NOTE_STD(rows), ...reasons(def, rows)].filter((n): n is string => n !== null);
   return { id: def.name, title: def.title, columns, rows: out, notes };
 }
 

@@ -35,11 +35,14 @@ export function statCell(m: MeanStd | null | undefined, digits = 3): Cell {
   return { text, value: m.mean, ...(m.n >= 2 && Number.isFinite(m.std) ? { std: m.std } : {}) };
 }
 
-/** A number from the paper: N/A for null, nothing for undefined; with a unit suffix it stays text (also in CSV). */
-export function paperValueCell(v: number | null | undefined, suffix = ''): Cell {
+/**
+ * A number from the paper: N/A for null, nothing for undefined. A time keeps the paper's unit in its text
+ * (`306 min`) and has its value in seconds (18360), as the column's own numbers: CSV writes the value.
+ */
+export function paperValueCell(v: number | null | undefined, time?: { unit: string; seconds: number }): Cell {
   if (v === null) return NA;
   if (v === undefined) return EMPTY;
-  return suffix ? { text: `${v}${suffix}` } : { text: String(v), value: v };
+  return time ? { text: `${v}${time.unit}`, value: Number((v * time.seconds).toPrecision(12)) } : { text: String(v), value: v };
 }
 
 /** Seconds with about three significant digits. */
@@ -62,16 +65,22 @@ export function tableMarkdown(t: Table): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** CSV: a `source` column (ours / paper), then each column's number (text where it has none) and its std when any row has one. */
+/**
+ * CSV: a `source` column (ours / paper), then each column's numbers and their std when any row has one. A column
+ * with a number in some row is numeric: its other cells are empty, or N/A where the method cannot (no units,
+ * no status words); a column without numbers (method, dataset) has the cells' text.
+ */
 export function tableCsv(t: Table): string {
   const withStd = new Set(t.columns.filter((c) => t.rows.some((r) => r.cells[c.key]?.std !== undefined)).map((c) => c.key));
+  const numeric = new Set(t.columns.filter((c) => t.rows.some((r) => r.cells[c.key]?.value !== undefined)).map((c) => c.key));
   const header = ['source', ...t.columns.flatMap((c) => (withStd.has(c.key) ? [headerOf(c), `${headerOf(c)} std`] : [headerOf(c)]))];
   const lines = [header.map(csvField).join(',')];
   for (const r of t.rows) {
     const cells: string[] = [r.kind];
     for (const c of t.columns) {
       const cell = r.cells[c.key];
-      cells.push(cell?.value !== undefined ? String(cell.value) : (cell?.text ?? ''));
+      if (!numeric.has(c.key)) cells.push(cell?.text ?? '');
+      else cells.push(cell?.value !== undefined ? String(cell.value) : cell?.text === NA.text ? NA.text : '');
       if (withStd.has(c.key)) cells.push(cell?.std !== undefined ? String(cell.std) : '');
     }
     lines.push(cells.map(csvField).join(','));
@@ -80,6 +89,15 @@ export function tableCsv(t: Table): string {
 }
 
 export const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Escaped prose, with Markdown's inline code (`trainticket`, as experiment descriptions write it) as <code>. */
+export const proseHtml = (s: string): string => escapeHtml(s).replace(/`([^`\n]+)`/g, '<code>$1</code>');
+
+/** A cell's text; `mean ± std` with the std on a line of its own, so that Table II's dozen columns fit the page. */
+const cellHtml = (text: string): string => {
+  const [mean, std] = text.split(' ± ');
+  return std === undefined ? escapeHtml(text) : `${escapeHtml(mean)}<br><span class="std">± ${escapeHtml(std)}</span>`;
+};
 
 /** An HTML table with grouped headers (colspan) like the paper's. */
 export function tableHtml(t: Table): string {
@@ -93,7 +111,7 @@ export function tableHtml(t: Table): string {
   const head = hasGroups
     ? `<tr>${groups.map((g) => `<th colspan="${g.span}">${escapeHtml(g.group)}</th>`).join('')}</tr><tr>${t.columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join('')}</tr>`
     : `<tr>${t.columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr class="${r.kind}">${t.columns.map((c) => `<td>${escapeHtml(r.cells[c.key]?.text ?? '')}</td>`).join('')}</tr>`).join('\n');
-  const notes = t.notes.length ? `<ul class="notes">${t.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
+  const body = t.rows.map((r) => `<tr class="${r.kind}">${t.columns.map((c) => `<td>${cellHtml(r.cells[c.key]?.text ?? '')}</td>`).join('')}</tr>`).join('\n');
+  const notes = t.notes.length ? `<ul class="notes">${t.notes.map((n) => `<li>${proseHtml(n)}</li>`).join('')}</ul>` : '';
   return `<table id="${escapeHtml(t.id)}"><caption>${escapeHtml(t.title)}</caption><thead>${head}</thead><tbody>\n${body}\n</tbody></table>${notes}`;
 }

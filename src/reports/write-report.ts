@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../util/atomic-write.ts';
 import { findFont } from './charts/fonts.ts';
 import { prefixSvgIds, renderPng, renderSvg } from './charts/render.ts';
 import { experimentCharts } from './experiment-charts.ts';
-import { pageHtml, sectionHtml, unescapeHtml, type SectionInput } from './html.ts';
+import { pageHtml, paperOrder, sectionHtml, unescapeHtml, type SectionInput } from './html.ts';
 import { experimentTables, metricNames } from './layouts.ts';
 import { buildSummary } from './summary.ts';
 import { tableCsv, tableMarkdown } from './table.ts';
@@ -110,7 +110,7 @@ export async function writeReportFromDisk(def: ExperimentDef, opts: RunOptions, 
   }
 }
 
-/** `<outDir>/index.html`: every experiment that has a report, in name order, on one page that opens offline. */
+/** `<outDir>/index.html`: every experiment that has a report, in the paper's order (paperOrder), on one page that opens offline. */
 export async function writeReportsIndex(outDir: string): Promise<string> {
   const names = (await readdir(outDir, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const sections: { name: string; title: string; html: string }[] = [];
@@ -120,6 +120,7 @@ export async function writeReportsIndex(outDir: string): Promise<string> {
     const title = unescapeHtml(/<h2>(.*?)<\/h2>/.exec(html)?.[1] ?? name);
     sections.push({ name, title, html });
   }
+  sections.sort(paperOrder);
   const path = join(outDir, 'index.html');
   const intro = '<p>Reports of the TraceAnomaly harness (Liu et al., ISSRE 2020): one section per experiment run with <code>traceanomaly experiment NAME</code>. Each section links its summary.json, tables (Markdown, CSV), chart specs (Vega-Lite) and per-cell results.</p>';
   await writeFileAtomic(path, pageHtml('TraceAnomaly harness: experiment reports', sections, intro));

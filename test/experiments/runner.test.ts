@@ -31,7 +31,7 @@ describe('experiment runner', () => {
     // seed 1 flags t0 (rt) only: rt recall 1, path recall 0; the detector names no types
     expect(byseed[0].perType).toEqual({ path: { count: 1, recall: 0, precision: null }, rt: { count: 1, recall: 1, precision: null } });
     const onDisk = JSON.parse(readFileSync(run.cells[0].file, 'utf8'));
-    expect(onDisk).toMatchObject({ format: 'traceanomaly-cell', status: 'ok', backend: 'js', spec: { experiment: 'exp', dataset: 'tiny', method: 'top-seed', seed: 1 }, data: { trainRows: 3, testRows: 4, testAnomalies: 2, fingerprint: 'v1' } });
+    expect(onDisk).toMatchObject({ format: 'traceanomaly-cell', status: 'ok', backend: 'js', spec: { experiment: 'exp', dataset: 'tiny', method: 'top-seed', seed: 1 }, data: { trainRows: 3, testRows: 4, testAnomalies: 2, testNormals: 2, fingerprint: 'v1' } });
     expect(onDisk.versions.node).toBe(process.version);
     expect(onDisk.versions['vega-lite']).toMatch(/^6\.4\./);
     expect(onDisk.times.trainSec).toBeGreaterThanOrEqual(0);
@@ -215,6 +215,19 @@ describe('experiment runner', () => {
     expect(loc.cells[0].result!.ranking).toEqual({ cases: 2, precisionAtK: { 1: 0.5, 2: 1, 3: 1 } });
     const task = await runExperiment(experiment({ name: 'task', kind: 'task', methods: ['count'], seeds: [1], report: { layout: 'values' } }), opts);
     expect(task.cells[0].result!.values).toEqual({ testRows: 4 });
+  });
+
+  it('counts the test rows a cell scored, by label, not the labels of rows a test sample left out', async () => {
+    // as a simulated day tested on a sample: the labels of all four rows, the STVs of t1, t2, t3 only
+    const sampled = () => {
+      const d = tinyDataset();
+      const stv = d.test.stv!;
+      return { ...d, test: { ...d.test, stv: { ...stv, ids: ['t1', 't2', 't3'], values: Float32Array.from([3, 2, 1]) } } };
+    };
+    const { opts } = setup(new Registry().addDataset({ ...tinyEntry(), load: async () => sampled() }).addMethod(topSeedMethod()));
+    const run = await runExperiment(experiment({ seeds: [1] }), opts);
+    expect(sampled().test.labels!.size).toBe(4);
+    expect(run.cells[0].result!.data).toEqual({ trainRows: 3, testRows: 3, testAnomalies: 1, testNormals: 2, fingerprint: 'v1' });
   });
 
   it('loads a seed-independent dataset once for all seeds', async () => {

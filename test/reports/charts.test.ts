@@ -3,9 +3,19 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { findFont } from '../../src/reports/charts/fonts.ts';
 import { prefixSvgIds, renderPng, renderSvg } from '../../src/reports/charts/render.ts';
-import { groupedBarSpec, heatmapSpec, lineSpec, prCurveSpec } from '../../src/reports/charts/specs.ts';
-import { gridCells } from '../../src/reports/experiment-charts.ts';
+import { groupedBarSpec, heatmapSpec, lineSpec, paddedDomain, prCurveSpec } from '../../src/reports/charts/specs.ts';
+import { textWidth } from '../../src/reports/charts/text-width.ts';
+import { experimentCharts, gridCells } from '../../src/reports/experiment-charts.ts';
+import type { AggregateRow } from '../../src/experiments/aggregate-cells.ts';
+import type { ExperimentDef } from '../../src/experiments/definition.ts';
+import type { CellResult } from '../../src/contracts/experiment.ts';
 import { decodePng, darkPixels } from '../helpers/png.ts';
+
+/** The width and height attributes of a rendered SVG. */
+const svgSize = (svg: string): [number, number] => {
+  const m = /^<svg[^>]*width="([\d.]+)" height="([\d.]+)"/.exec(svg)!;
+  return [Number(m[1]), Number(m[2])];
+};
 
 /** An axis's labels in a rendered chart, with their positions along it (px from the plot's start). */
 function axisLabels(svg: string, axis: 'X' | 'Y'): { at: number; text: string }[] {
@@ -120,5 +130,65 @@ describe('charts', () => {
     const cells = gridCells({ x, y, values }, 5);
     expect(cells).toHaveLength(10);
     expect(cells[6]).toEqual({ x: 2, y: 1, value: 12 });
+  });
+
+  it('sizes bar charts to the page: 40 bars of 10 methods with the paper\'s labels stay under 600 px', async () => {
+    const methods = ['WFG-based', 'DeepLog*', 'CPD-based', 'CFG-based', 'AEVB', 'OmniAnomaly', 'Multimodal LSTM', 'TraceAnomaly', 'Hard-coded rule (ref.)', 'HSTV-3sigma (ref.)'];
+    const many = ['Precision', 'Recall', 'F1', 'AUPRC'].flatMap((group) => methods.map((series, i) => ({ group, series, value: i / 10, error: 0.01 })));
+    const [width] = svgSize(await renderSvg(groupedBarSpec({ title: 'Detection quality: TrainTicket (released STVs)', subtitle: 'Table II: detection on the TrainTicket testbed', yTitle: 'Score', yDomain: [0, 1] }, many)));
+    expect(width).toBeLessThanOrEqual(600);
+    expect(width).toBeGreaterThan(400);
+  });
+
+  it('lays text out by sans-serif widths, so that a long title does not widen a chart past its plot', async () => {
+    // DejaVu Sans: 'i' is 0.28 em, 'M' 0.87 em; Vega alone takes 0.8 em for every character
+    expect(textWidth('iiii', 10)).toBeCloseTo(11.2, 6);
+    expect(textWidth('MMMM', 10)).toBeCloseTo(34.8, 6);
+    const t = { title: 'Precision-recall curves: TrainTicket (released STVs)', subtitle: 'Table II: detection on the TrainTicket testbed, seed 1' };
+    const [width] = svgSize(await renderSvg(prCurveSpec(t, [{ series: 'TraceAnomaly (AUPRC 0.997)', points: [{ recall: 0, precision: 1 }, { recall: 1, precision: 0.5 }] }])));
+    // plot 420 px, its y axis and padding: about 480 px (with 0.8 em a character the title made it 620)
+    expect(width).toBeLessThan(520);
+  });
+
+  it('marks each method\'s decision on its PR curve and gives its AUPRC in the legend', async () => {
+    const def = { name: 'table2', title: 'Table II: detection', kind: 'detection', datasets: ['trainticket'], methods: [], seeds: [1], report: { layout: 'detection' } } as unknown as ExperimentDef;
+    const curve = [{ threshold: 3, precision: 1, recall: 0.5 }, { threshold: 2, precision: 2 / 3, recall: 1 }];
+    const result = { spec: { seed: 1 }, curve, metrics: { precision: 0.8, recall: 0.75, auprc: 0.91234 } } as unknown as CellResult;
+    const row: AggregateRow = { dataset: 'trainticket', method: 'traceanomaly', variant: 'TraceAnomaly', options: {}, seeds: [1], status: 'ok', metrics: {}, typeCounts: {}, results: [result] };
+    const pr = experimentCharts(def, [row], [])[0];
+    expect(pr.name).toBe('pr-trainticket');
+    const layers = (pr.spec as unknown as { layer: { data: { values: Record<string, unknown>[] } }[] }).layer;
+    expect(layers[1].data.values).toEqual([{ series: 'TraceAnomaly (AUPRC 0.912)', precision: 0.8, recall: 0.75 }]);
+    expect(new Set(layers[0].data.values.map((v) => v.series))).toEqual(new Set(['TraceAnomaly (AUPRC 0.912)']));
+    const svg = await renderSvg(pr.spec);
+    expect(svg).toContain('>TraceAnomaly (AUPRC 0.912)</text>');
+    expect(svg).toContain("aria-label=\"Title text 'Precision-recall curves: TrainTicket (simulated)'\"");
+    // the dot: a symbol at recall 0.75, precision 0.8 of the 420 x 300 plot
+    const dot = /aria-label="Recall: 0\.75; Precision: 0\.8;[^"]*"[^>]*aria-roledescription="point" transform="translate\(([\d.]+),([\d.]+)\)"/.exec(svg);
+    expect(dot).not.toBeNull();
+    expect(Number(dot![1])).toBeCloseTo(0.75 * 420, 6);
+    expect(Number(dot![2])).toBeCloseTo((1 - 0.8) * 300, 6);
+  });
+
+  it('scales a sweep\'s y axis to its values: recall 0.906-0.920 is not drawn on 0-1', async () => {
+    const points = [1, 10, 50].map((x, i) => ({ x, y: [0.906, 0.92, 0.913][i], series: 'TraceAnomaly' }));
+    expect(paddedDomain(points.map((p) => ({ lo: p.y, hi: p.y })), true).map((v) => Number(v.toFixed(4)))).toEqual([0.9046, 0.9214]);
+    const ticks = axisLabels(await renderSvg(lineSpec({ title: 'Recall against L_z', xTitle: 'L_z', yTitle: 'Recall', logX: true, yShare: true }, points)), 'Y').map((l) => Number(l.text));
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    for (const v of ticks) expect(v >= 0.9 && v <= 0.925, String(v)).toBe(true);
+    // a share never reaches past 1 or below 0; equal values get a little room; times below 0 not at all
+    expect(paddedDomain([{ lo: 0.99, hi: 1 }], true)[1]).toBe(1);
+    expect(paddedDomain([{ lo: 0.5, hi: 0.5 }])).toEqual([0.495, 0.505]);
+    expect(paddedDomain([{ lo: 0, hi: 2 }])[0]).toBe(0);
+  });
+
+  it('slants category labels only when they do not fit their band (Table VI\'s dataset names)', () => {
+    const angle = (groups: string[]) => {
+      const spec = groupedBarSpec({ title: 'F1 per dataset', yTitle: 'F1' }, groups.flatMap((group) => ['a', 'b', 'c'].map((series) => ({ group, series, value: 0.5 }))));
+      return (spec as unknown as { layer: { encoding: { x: { axis: { labelAngle: number } } } }[] }).layer[0].encoding.x.axis.labelAngle;
+    };
+    expect(angle(['Precision', 'Recall', 'F1', 'AUPRC'])).toBe(0);
+    expect(angle(['Service-1 (synthetic)', 'Service-2 (synthetic)', 'TrainTicket (simulated)'])).toBe(0); // the chart widens for them
+    expect(angle(['Service-1 (synthetic)', 'Service-2 (synthetic)', 'Service-3 (synthetic)', 'Service-4 (synthetic)', 'TrainTicket (simulated)', 'TrainTicket (released STVs)'])).toBe(-30);
   });
 });

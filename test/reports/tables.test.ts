@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AggregateRow } from '../../src/experiments/aggregate-cells.ts';
 import type { ExperimentDef } from '../../src/experiments/definition.ts';
-import { byDatasetTable, detectionTables, rankingTable, rootCauseTable } from '../../src/reports/layouts.ts';
+import { byDatasetTable, detectionTables, metricsTable, rankingTable, rootCauseTable } from '../../src/reports/layouts.ts';
+import { datasetLabel, metricLabel, variantText } from '../../src/reports/labels.ts';
 import { summaryRow } from '../../src/reports/summary.ts';
 import { statCell, tableCsv, tableHtml, tableMarkdown } from '../../src/reports/table.ts';
 
@@ -34,7 +35,8 @@ describe('Table II layout', () => {
   });
 
   it('shows mean ± std, N/A where a method cannot, and the paper row under ours', () => {
-    expect(t.rows.map((r) => r.cells.method.text)).toEqual(['ta', 'paper: TraceAnomaly', 'cpd', 'paper: CPD-based']);
+    // a method the experiment gives no label shows by its paper name (src/reports/labels.ts)
+    expect(t.rows.map((r) => r.cells.method.text)).toEqual(['ta', 'paper: TraceAnomaly', 'CPD-based', 'paper: CPD-based']);
     const [ours, paper, na, paperCpd] = t.rows;
     expect(ours.cells.precision.text).toBe('0.950 ± 0.010');
     expect(ours.cells['rt.precision'].text).toBe('N/A');
@@ -44,21 +46,30 @@ describe('Table II layout', () => {
     expect(na.cells.precision.text).toBe('N/A');
     expect([paperCpd.cells['rt.recall'].text, paperCpd.cells['path.recall'].text]).toEqual(['N/A', '1']);
     expect(t.notes.join('\n')).toMatch(/oracle/);
-    expect(t.notes.join('\n')).toMatch(/cpd on sim: N\/A, the method needs raw traces/);
+    expect(t.notes.join('\n')).toMatch(/CPD-based on sim: N\/A, the method needs raw traces/);
     expect(t.notes.join('\n')).toMatch(/mean ± sample standard deviation over 3 seeds/);
   });
 
-  it('writes Markdown (paper rows in italics), CSV (numbers, std columns, units kept as text) and HTML with grouped headers', () => {
+  it('writes Markdown (paper rows in italics), CSV (numbers only in numeric columns, the paper\'s times in seconds) and HTML with grouped headers', () => {
     const md = tableMarkdown(t);
     expect(md).toContain('| ta | 0.950 ± 0.010 | 0.900 ± 0.020 |');
     expect(md).toContain('| *paper: TraceAnomaly* | *0.98* | *0.97* |');
     const csv = tableCsv(t).split('\n');
     expect(csv[0].startsWith('source,Method,Overall P,Overall P std,Overall R,Overall R std')).toBe(true);
     expect(csv[1].startsWith('ours,ta,0.95,0.01,0.9,0.02')).toBe(true);
-    expect(csv[2]).toContain('94 min');
+    // the paper's 94 min of training and 19 s of test, in the seconds of the columns' headers
+    const header = csv[0].split(',');
+    const paperRow = csv[2].split(',');
+    expect(paperRow[header.indexOf('Train (s)')]).toBe('5640');
+    expect(paperRow[header.indexOf('Test (s)')]).toBe('19');
+    // every column after Method holds numbers, N/A (the method cannot) or nothing: no units, no status words
+    for (const line of csv.slice(1, -1)) for (const v of line.split(',').slice(2)) expect(v === '' || v === 'N/A' || Number.isFinite(Number(v)), `${v} in ${line}`).toBe(true);
+    expect(csv[3].split(',').slice(2).filter((v) => v !== '')).toEqual(Array(11).fill('N/A'));
     const html = tableHtml(t);
     expect(html).toContain('<th colspan="5">Overall</th>');
     expect(html).toContain('<tr class="paper">');
+    // the std under the mean, so that a dozen columns of 'a ± b' fit the page
+    expect(html).toContain('<td>0.950<br><span class="std">± 0.010</span></td>');
   });
 });
 
@@ -103,6 +114,45 @@ describe('other layouts', () => {
       ['svc2', 'ta', '8', '6 (6)', '2 (1.5)'],
       ['paper: Service-2', 'TraceAnomaly', '8', '6 (6)', '2 (2)'],
     ]);
+  });
+});
+
+describe('labels', () => {
+  const sweep: ExperimentDef = {
+    name: 'ablation-samples', title: 'Ablation', kind: 'detection', datasets: ['trainticket-released'], methods: [{ method: 'traceanomaly', label: 'TraceAnomaly' }], seeds: [1],
+    grid: { samples: [1, 10] }, quick: { grid: { samples: [1] } }, report: { layout: 'sweep', x: 'samples', metrics: ['auprc', 'testSec', 'recallAtFpr0.01', 'someValue'] },
+  };
+  const lz = (n: number) => row({ dataset: 'trainticket-released', method: 'traceanomaly', variant: `TraceAnomaly samples=${n}`, options: { samples: n, maxEpochs: 5 }, metrics: { auprc: ms(0.9), testSec: ms(1.5), 'recallAtFpr0.01': ms(0.5), someValue: ms(2) } });
+
+  it('name a sweep\'s variants by the option\'s symbol, and leave the swept one out where asked', () => {
+    expect(variantText(sweep, lz(10))).toBe('TraceAnomaly L_z=10');
+    expect(variantText(sweep, lz(10), 'samples')).toBe('TraceAnomaly');
+    // a method without a label: its paper name; an unknown method: its name
+    expect(variantText(sweep, { method: 'traceanomaly', variant: 'traceanomaly samples=1', options: { samples: 1 } })).toBe('TraceAnomaly L_z=1');
+    expect(variantText({ ...sweep, grid: undefined, quick: undefined }, { method: 'my-method', variant: 'my-method', options: {} })).toBe('my-method');
+  });
+
+  it('head a sweep table\'s columns and rows with labels, not keys', () => {
+    const t = metricsTable(sweep, [lz(1), lz(10)], sweep.report.metrics!);
+    expect(t.columns.map((c) => c.label)).toEqual(['Method', 'AUPRC', 'Test time (s)', 'Recall at FPR 0.01', 'someValue']);
+    expect(t.rows.map((r) => r.cells.method.text)).toEqual(['TraceAnomaly L_z=1', 'TraceAnomaly L_z=10']);
+    // seconds keep the seconds format, other numbers four digits
+    expect([t.rows[0].cells.testSec.text, t.rows[0].cells.auprc.text]).toEqual(['1.50', '0.9000']);
+  });
+
+  it('name datasets, metrics per type and P@K', () => {
+    expect(datasetLabel('trainticket')).toBe('TrainTicket (simulated)');
+    expect(datasetLabel('my-data')).toBe('my-data');
+    expect(metricLabel('rt.recall')).toMatchObject({ label: 'Response time anomaly: recall', short: 'R', share: true });
+    expect(metricLabel('dimension.p@2').short).toBe('P@2 (dim.)');
+    // every time column ends in (s): compare-reports leaves such columns out
+    for (const k of ['trainSec', 'testSec', 'fitSharedSec']) expect(metricLabel(k).label).toMatch(/\(s\)$/);
+  });
+
+  it('put dataset labels over the per-dataset columns of Tables III and VI', () => {
+    const d: ExperimentDef = { ...def(), name: 'table3', datasets: ['service-1', 'trainticket'], report: { layout: 'by-dataset' } };
+    const t = byDatasetTable(d, [row({ dataset: 'service-1', metrics: { precision: ms(1), recall: ms(1), f1: ms(1) } }), row({ dataset: 'trainticket', metrics: { precision: ms(1), recall: ms(1), f1: ms(1) } })]);
+    expect([...new Set(t.columns.slice(1).map((c) => c.group))]).toEqual(['Service-1 (synthetic)', 'TrainTicket (simulated)']);
   });
 });
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from '../../src/experiments/registry.ts';
 import { runExperiment } from '../../src/experiments/runner.ts';
-import { writeExperimentReport } from '../../src/reports/write-report.ts';
+import { SECTION_FILE, writeExperimentReport, writeReportsIndex } from '../../src/reports/write-report.ts';
+import { sectionHtml } from '../../src/reports/html.ts';
 import { tempDir } from '../helpers/files.ts';
 import { experiment, tinyEntry, topSeedMethod } from '../experiments/fakes.ts';
 
@@ -46,5 +47,21 @@ describe('experiment reports by layout', () => {
     expect(index).toContain('<section id="fig">');
     expect(existsSync(join(out, 'fig', 'summary.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'fig', 'summary.json'), 'utf8')).rows[0].cells).toBe(6);
+  });
+
+  it('orders the reports index as the paper: Table II to VI by number, then figures, then the rest by name', async () => {
+    const out = tempDir();
+    const titles: Record<string, string> = { 'ablation-samples': 'Ablation: L_z', demo: 'Demo', fig11: 'Fig. 11: log p(x)', table3: 'Table III: four services', table2: 'Table II: TrainTicket', table6: 'Table VI: other densities', table4: 'Table IV: localisation', table5: 'Table V: root causes' };
+    for (const [name, title] of Object.entries(titles)) {
+      mkdirSync(join(out, name));
+      writeFileSync(join(out, name, SECTION_FILE), sectionHtml({ name, title, meta: [], tables: [], figures: [], links: [] }));
+    }
+    const index = readFileSync(await writeReportsIndex(out), 'utf8');
+    expect([...index.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1])).toEqual(['table2', 'table3', 'table4', 'table5', 'table6', 'fig11', 'ablation-samples', 'demo']);
+  });
+
+  it('shows a description\'s `names` as code, not with literal backticks', () => {
+    const html = sectionHtml({ name: 'x', title: 'X', description: 'On `trainticket` and `a<b`; a lone ` stays.', meta: [], tables: [], figures: [], links: [] });
+    expect(html).toContain('<p>On <code>trainticket</code> and <code>a&lt;b</code>; a lone ` stays.</p>');
   });
 });

@@ -2,6 +2,10 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { findFont, type FontChoice } from './fonts.ts';
+import { vegaTextWidth } from './text-width.ts';
+
+// Vega lays text out by this width when it has no canvas (as here): sans-serif widths, not 0.8 em a character
+(vega as unknown as { textMetrics: { width: typeof vegaTextWidth } }).textMetrics.width = vegaTextWidth;
 
 /** Compiles a Vega-Lite spec and renders it to SVG with Vega's headless view (no canvas needed). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
