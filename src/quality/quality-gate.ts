@@ -1,59 +1,129 @@
+import { flatMetrics } from '../experiments/aggregate-cells.ts';
 import type { CellRecord } from '../experiments/runner.ts';
 
 /**
- * The committed quality baseline (reports/quality-baseline.json): per method (as named in the gate's experiment),
- * the metric values a healthy build reaches, and how far below them a run may fall before the gate fails.
+ * The committed quality baseline (reports/quality-baseline.json): the gate's experiments, and per checked number
+ * (experiment, dataset, method, metric) the value a healthy build reaches, how far a run may move from it in either
+ * direction (a rise beyond it usually means leakage) and where that tolerance came from, and a floor that
+ * `--update` may not lower without an explicit flag and a recorded reason.
  */
 export interface QualityBaseline {
-  experiment: string;
-  /** Largest allowed drop below a baseline value (absolute, e.g. 0.03 = 3 points of AUPRC or F1). */
-  tolerance: number;
-  methods: Record<string, Record<string, number>>;
+  format: 'traceanomaly-quality-baseline';
+  version: 2;
   note?: string;
+  experiments: string[];
+  checks: BaselineCheck[];
+  /** Every lowering of a floor, with its reason (appended by `quality --update --lower-floor --reason`). */
+  floorChanges: { date: string; check: string; from: number; to: number; reason: string }[];
 }
 
-export interface QualityCheck {
+export interface BaselineCheck {
+  experiment: string;
+  dataset: string;
   method: string;
+  /** A flat metric name of the cell (aggregate-cells.ts): auprc, f1, precision, recall, fpr, p@1, ... */
   metric: string;
-  baseline: number;
+  value: number;
+  /** Largest allowed |run - value|. */
+  tolerance: number;
+  /** Where the tolerance comes from (a measurement, with the document that records it). */
+  toleranceSource: string;
+  /** The run must reach at least this (metrics where higher is better). */
+  floor?: number;
+  /** The run must stay at or below this (metrics where lower is better: fpr). */
+  ceiling?: number;
+}
+
+export interface QualityResult {
+  check: BaselineCheck;
   value: number | null;
-  /** value - baseline */
   delta: number | null;
   ok: boolean;
+  why?: string;
 }
 
-/** Compares a run's cells with the baseline: every baselined metric of every baselined method must be there and within tolerance. */
-export function checkQuality(cells: CellRecord[], baseline: QualityBaseline): QualityCheck[] {
-  const checks: QualityCheck[] = [];
-  for (const [method, metrics] of Object.entries(baseline.methods)) {
-    const cell = cells.find((c) => c.spec.method === method && c.result?.metrics);
-    for (const [metric, want] of Object.entries(metrics)) {
-      const raw = cell?.result?.metrics?.[metric as keyof NonNullable<typeof cell.result.metrics>];
-      const value = typeof raw === 'number' && Number.isFinite(raw) ? raw : null;
-      const delta = value === null ? null : value - want;
-      checks.push({ method, metric, baseline: want, value, delta, ok: delta !== null && delta >= -baseline.tolerance });
+export const checkName = (c: Pick<BaselineCheck, 'experiment' | 'dataset' | 'method' | 'metric'>): string => `${c.experiment}/${c.dataset}/${c.method}/${c.metric}`;
+
+/** The number a run's cells give for a check, or null when the cell or the metric is missing. */
+function valueOf(cells: readonly CellRecord[], c: BaselineCheck): number | null {
+  const cell = cells.find((x) => x.spec.dataset === c.dataset && x.spec.method === c.method && x.result?.status === 'ok');
+  if (!cell?.result) return null;
+  const v = flatMetrics(cell.result)[c.metric];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Compares a run's cells (experiment name -> cells) with the baseline: each check two-sided, and at its floor. */
+export function checkQuality(runs: Record<string, readonly CellRecord[]>, baseline: QualityBaseline): QualityResult[] {
+  return baseline.checks.map((check) => {
+    const value = valueOf(runs[check.experiment] ?? [], check);
+    if (value === null) return { check, value, delta: null, ok: false, why: 'missing' };
+    const delta = value - check.value;
+    // a whisker of float slack on top of the tolerance, so that a tolerance of 0 compares like ===
+    if (Math.abs(delta) > check.tolerance + 1e-12) return { check, value, delta, ok: false, why: delta < 0 ? 'fell beyond the tolerance' : check.ceiling === undefined ? 'rose beyond the tolerance (leakage?)' : 'rose beyond the tolerance' };
+    if (check.floor !== undefined && value < check.floor) return { check, value, delta, ok: false, why: `below the floor ${check.floor}` };
+    if (check.ceiling !== undefined && value > check.ceiling) return { check, value, delta, ok: false, why: `above the ceiling ${check.ceiling}` };
+    return { check, value, delta, ok: true };
+  });
+}
+
+export interface UpdateOptions {
+  /** Allow new values below a check's floor: the floor moves down to them, with this reason recorded. */
+  lowerFloor?: { reason: string; date: string };
+}
+
+/**
+ * The baseline a run would commit (`quality --update`): its values, the tolerances and floors kept. A value below a
+ * check's floor is refused (an error naming the checks) unless `lowerFloor` gives a reason, which is recorded.
+ */
+export function baselineFrom(runs: Record<string, readonly CellRecord[]>, old: QualityBaseline, o: UpdateOptions = {}): QualityBaseline {
+  const missing: string[] = [];
+  const below: string[] = [];
+  const floorChanges = [...old.floorChanges];
+  const checks = old.checks.map((c) => {
+    const v = valueOf(runs[c.experiment] ?? [], c);
+    if (v === null) {
+      missing.push(checkName(c));
+      return c;
     }
-  }
-  return checks;
+    const value = round10(v);
+    if (c.floor !== undefined && value < c.floor) {
+      if (!o.lowerFloor) {
+        below.push(`${checkName(c)} ${value} < floor ${c.floor}`);
+        return c;
+      }
+      floorChanges.push({ date: o.lowerFloor.date, check: checkName(c), from: c.floor, to: value, reason: o.lowerFloor.reason });
+      return { ...c, value, floor: value };
+    }
+    if (c.ceiling !== undefined && value > c.ceiling) {
+      if (!o.lowerFloor) {
+        below.push(`${checkName(c)} ${value} > ceiling ${c.ceiling}`);
+        return c;
+      }
+      floorChanges.push({ date: o.lowerFloor.date, check: checkName(c), from: c.ceiling, to: value, reason: o.lowerFloor.reason });
+      return { ...c, value, ceiling: value };
+    }
+    return { ...c, value };
+  });
+  if (missing.length > 0) throw new Error(`the run has no value for ${missing.join(', ')}`);
+  if (below.length > 0) throw new Error(`refusing to record values beyond their floor or ceiling (give --lower-floor --reason "..." to lower it): ${below.join('; ')}`);
+  return { ...old, checks, floorChanges };
 }
 
-/** The baseline a run would commit (`quality --update`): its values of the metrics the old baseline lists (or AUPRC and F1). */
-export function baselineFrom(cells: CellRecord[], old: QualityBaseline): QualityBaseline {
-  const methods: Record<string, Record<string, number>> = {};
-  for (const c of cells) {
-    const m = c.result?.metrics;
-    if (!m) continue;
-    const keys = Object.keys(old.methods[c.spec.method] ?? { auprc: 0, f1: 0 });
-    methods[c.spec.method] = Object.fromEntries(keys.map((k) => [k, round4(m[k as keyof typeof m] as number)]));
-  }
-  return { ...old, methods };
-}
+/** Ten decimals: well inside the 1e-9 tolerance of the deterministic checks. */
+const round10 = (x: number) => Math.round(x * 1e10) / 1e10;
 
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
-
-export function formatChecks(checks: QualityCheck[], tolerance: number): string[] {
+/** One line per check, then the summary line `quality gate: passed|FAILED (P passed, F failed of N checks)`. */
+export function formatResults(results: QualityResult[]): string[] {
   const f = (x: number | null) => (x === null ? '-' : x.toFixed(4));
-  return checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.method.padEnd(16)} ${c.metric.padEnd(8)} ${f(c.value)} (baseline ${f(c.baseline)}, ${c.delta === null ? 'missing' : signed(c.delta)}, tolerance -${tolerance})`);
+  const lines = results.map((r) => {
+    const c = r.check;
+    const d = r.delta === null ? 'missing' : signed(r.delta);
+    return `${r.ok ? 'ok  ' : 'FAIL'} ${checkName(c).padEnd(58)} ${f(r.value)} (baseline ${f(c.value)}, ${d}, tolerance ±${c.tolerance}${c.floor !== undefined ? `, floor ${c.floor}` : ''}${c.ceiling !== undefined ? `, ceiling ${c.ceiling}` : ''})${r.why ? `: ${r.why}` : ''}`;
+  });
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  lines.push(`quality gate: ${failed === 0 ? 'passed' : 'FAILED'} (${passed} passed, ${failed} failed of ${results.length} checks)`);
+  return lines;
 }
 
 /** +0.0123 / -0.0123, and +0.0000 for differences that round to zero. */
