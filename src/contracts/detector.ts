@@ -28,6 +28,12 @@ export interface Detector {
    */
   anomalyTypes?(data: DetectorInput): Promise<(AnomalyType | null)[]>;
   /**
+   * Optional numbers about the last `score` call that say how well the method's own estimate works, computed
+   * without labels (TraceAnomaly: `importanceGain`, the mean of log p(x) minus the ELBO of the same samples, in
+   * nats). Experiment cells record them under `values`.
+   */
+  diagnostics?(): Record<string, number>;
+  /**
    * Optional, for detectors whose costly fit can serve several experiment cells that differ only in options
    * used after training (TraceAnomaly's L_z, alpha, bandwidth): `fitKey()` names what `fit` learns (equal keys
    * and equal training data give the same fitted state), `fittedState()` hands that state over, and

@@ -16,6 +16,7 @@ import type { InputSpace } from './prepare.ts';
 import { anomalyScores, calibrationValues, decideByPValue, prepareScoring, prepareTraining, type CalibrationValues, type PreparedTraining } from './pipeline.ts';
 import { calibrationInfo, calibrationWarning, type CalibrationInfo } from '../decision/calibration.ts';
 import { Random } from '../util/random.ts';
+import { median } from 'simple-statistics';
 
 /** Everything a fitted detector holds; saved and loaded as a model folder (model-folder.ts). */
 export interface FittedModel {
@@ -212,6 +213,24 @@ export class TraceAnomalyDetector implements Detector {
     } finally {
       await engine.close();
     }
+  }
+
+  /**
+   * `importanceGain`: over the last scored traces, the median of log p(x) (L_z importance samples, Eq. 3) minus
+   * the ELBO of the same samples, in nats. Jensen's inequality makes it >= 0; it is 0 with one sample (L_z = 1) and
+   * grows with L_z as the estimate tightens, so it shows whether importance sampling does its work. The median,
+   * because one far-off sample can put a trace's ELBO (a mean of log weights) at -1e13 while log p(x) (their
+   * log-mean-exp) hardly moves. Labels unused.
+   */
+  diagnostics(): Record<string, number> {
+    const a = this.lastAnalysis;
+    if (!a) return {};
+    const gaps: number[] = [];
+    for (let i = 0; i < a.logPx.length; i++) {
+      const gap = a.logPx[i] - a.elbo[i];
+      if (Number.isFinite(gap)) gaps.push(gap);
+    }
+    return gaps.length > 0 ? { importanceGain: median(gaps) } : {};
   }
 
   /** log p(x), p-values, unseen call paths and verdicts for every trace of `data`. */

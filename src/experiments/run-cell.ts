@@ -109,6 +109,7 @@ async function runDetection(method: DetectionMethod, ctx: MethodContext, dataset
   const flagged = detector.decide(scores);
   const named = detector.anomalyTypes ? await detector.anomalyTypes(test) : undefined;
   const testSec = seconds(t0);
+  const diagnostics = detector.diagnostics?.();
   if (scores.length !== truth.ids.length) throw new Error(`${method.name} returned ${scores.length} scores for ${truth.ids.length} test rows`);
   const e = evaluateDetection({
     truth: truth.truth,
@@ -123,6 +124,7 @@ async function runDetection(method: DetectionMethod, ctx: MethodContext, dataset
     metrics: e.metrics,
     perType: e.perType,
     curve: e.curve.map(({ threshold, precision, recall }) => ({ threshold, precision, recall })),
+    ...(diagnostics && Object.keys(diagnostics).length > 0 ? { values: diagnostics } : {}),
     times: { ...fitTimes, testSec },
     methodOptions: { ...detector.options },
   };

@@ -20,12 +20,12 @@ function stvs(n: number, seed: number, newPath: (i: number) => boolean = () => f
 }
 
 /** A detector holding an untrained (random) model: enough to check how scoring and decisions are wired. */
-function detectorWithRandomModel(train: StvMatrix): TraceAnomalyDetector {
+function detectorWithRandomModel(train: StvMatrix, samples = 8): TraceAnomalyDetector {
   const norm = fitNormalisation(train);
   const config: VaeConfig = { ...DEFAULT_VAE, inputDim: norm.columns.length, hidden: [8], zDim: 2, flowLength: 1, couplingHidden: 4 };
   const model = new FlowVae(config);
   const fitted: FittedModel = { config, params: model.initialParams(new Random(1)), space: { width: train.width, norm }, kde: new GaussianKde([-30, -20, -10, -5, 0]) };
-  const d = new TraceAnomalyDetector({ backend: 'cpu', workers: 1, samples: 8, alpha: 0.3 });
+  const d = new TraceAnomalyDetector({ backend: 'cpu', workers: 1, samples, alpha: 0.3 });
   d.useModel(fitted);
   return d;
 }
@@ -58,6 +58,24 @@ describe('TraceAnomaly detector', () => {
     expect(Array.from(d.decide(scores))).toEqual(Array.from(a.anomalous));
     // the p-value rule itself: p < alpha (0.3 here) exactly when flagged, for the scored traces
     for (let i = 0; i < 12; i++) if (!a.unseen[i].length) expect(a.anomalous[i]).toBe(a.pValue[i] < 0.3 ? 1 : 0);
+  });
+
+  it('reports the importance-sampling gain: the median of log p(x) minus ELBO, 0 with one sample, positive with more', async () => {
+    const one = detectorWithRandomModel(train, 1);
+    await one.score({ stv: test });
+    // with L_z = 1, log p(x) = log w_1 = the ELBO's one-sample estimate (up to float rounding of log-sum-exp)
+    expect(Math.abs(one.diagnostics().importanceGain)).toBeLessThan(1e-4);
+    const many = detectorWithRandomModel(train);
+    await many.score({ stv: test });
+    const a = many.lastAnalysis!;
+    const gaps = Array.from(a.logPx.keys()).filter((i) => Number.isFinite(a.logPx[i])).map((i) => a.logPx[i] - a.elbo[i]).sort((x, y) => x - y);
+    // 10 scored traces (2 of 12 unseen): the median is the mean of the 5th and 6th gaps
+    expect(gaps).toHaveLength(10);
+    const byHand = (gaps[4] + gaps[5]) / 2;
+    expect(many.diagnostics().importanceGain).toBeCloseTo(byHand, 10);
+    // Jensen: log mean exp >= mean log, strictly for a random model's spread of weights
+    expect(byHand).toBeGreaterThan(0.01);
+    expect(new TraceAnomalyDetector().diagnostics()).toEqual({});
   });
 
   it('shares a trained network between L_z values: adoptFit gives what a fresh fit with that L_z gives', async () => {
