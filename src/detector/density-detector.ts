@@ -16,7 +16,7 @@ export interface DensityDetectorOptions extends PipelineOptions {
 
 export const DENSITY_PIPELINE_DEFAULTS: DensityDetectorOptions = {
   validFraction: 0.1,
-  calibration: 'heldout',
+  calibration: 'crossfit',
   folds: 5,
   seed: 1,
   definition: 'prefix',

@@ -51,7 +51,7 @@ export const DEFAULT_OPTIONS: TraceAnomalyOptions = {
   alpha: 0.001,
   bandwidth: 'silverman',
   validFraction: 0.1,
-  calibration: 'heldout',
+  calibration: 'crossfit',
   folds: 5,
   backend: 'auto',
   definition: 'prefix',

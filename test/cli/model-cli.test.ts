@@ -29,7 +29,7 @@ describe('traceanomaly train / detect', () => {
     writeFileSync(train, stvCsv(600, 1, 'normal'));
     const test = join(dir, 'test.csv');
     writeFileSync(test, stvCsv(40, 2, 'normal') + stvCsv(10, 3, 'slow').split('\n').slice(1).join('\n') + stvCsv(3, 4, 'new-path').split('\n').slice(1).join('\n'));
-    const common = ['--max-epochs', '4', '--valid-every-steps', '4', '--samples', '20', '--flow-length', '2', '--backend', 'wasm'];
+    const common = ['--max-epochs', '4', '--valid-every-steps', '4', '--samples', '20', '--flow-length', '2', '--backend', 'wasm', '--calibration', 'heldout'];
     for (const m of ['m1', 'm2']) {
       const r = cli('train', '--in', train, '--out', join(dir, m), ...common);
       expect(r.stderr).toMatch(/backend: wasm/);

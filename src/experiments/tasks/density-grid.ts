@@ -51,7 +51,8 @@ export const densityGridTask: TaskMethod = {
     const test = dataset.test.stv;
     if (!train || !test || train.width !== 2) throw new InputError({}, `density-grid needs a dataset of 2-dimension STVs (${dataset.name} is not)`);
     const flowVae = model === 'traceanomaly' || model === 'vae';
-    const detector = MODELS[model]({ ...(flowVae ? { samples: 10 } : {}), ...rest, seed });
+    // the heat map needs the density, not the decision: one model (held-out calibration), not crossfit's k + 1
+    const detector = MODELS[model]({ ...(flowVae ? { samples: 10 } : {}), calibration: 'heldout', ...rest, seed });
     const t0 = performance.now();
     await detector.fit({ stv: train }, hooks);
     const t1 = performance.now();
