@@ -58,7 +58,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ['released vectors', 'trainticket-released', {}],
   ] as const) {
     const d = await registry.dataset(name).load({ ...ctx, options });
-    const stats = structureStats(d);
+    const stats = structureStats(d, { trainIsTestDay: name === 'trainticket-released' });
     let auprc: Record<string, number> | undefined;
     if (o.detectors) {
       process.stderr.write(`${label}: fitting TraceAnomaly and HSTV-3sigma\n`);

@@ -57,9 +57,11 @@ const isSubset = (a: number[], b: Set<number>): boolean => a.every((d) => b.has(
 
 /**
  * The statistics of a labelled dataset with STVs (raw traces too, for unseen call paths). "Normal sets" are those
- * of the training traces and of the normal test traces.
+ * of the normal traces of the test day: the normal test traces, and with `trainIsTestDay` the training traces too
+ * (the released vectors' training split is drawn from the same normal test day; a simulated training day is
+ * another day, with its own glitches, and is left out, so that both data sets are measured alike).
  */
-export function structureStats(d: Dataset): StructureStats {
+export function structureStats(d: Dataset, o: { trainIsTestDay?: boolean } = {}): StructureStats {
   const train = d.train.stv;
   const test = d.test.stv;
   if (!train || !test || !d.test.labels) throw new Error(`dataset ${d.name}: the structure statistics need STVs and test labels`);
@@ -67,7 +69,7 @@ export function structureStats(d: Dataset): StructureStats {
   const testSets = validSets(test);
   const normalKeys = new Map<string, Set<number>>();
   const addNormal = (dims: number[]) => normalKeys.set(dims.join(','), new Set(dims));
-  for (const dims of validSets(train)) addNormal(dims);
+  if (o.trainIsTestDay) for (const dims of validSets(train)) addNormal(dims);
   testSets.forEach((dims, i) => labels[i].label === 0 && addNormal(dims));
   const normalDims: number[] = [];
   const anomalousDims: number[] = [];

@@ -19,7 +19,7 @@ describe('structure statistics of a labelled dataset', () => {
     const lab = (label: 0 | 1, anomalyType?: string): TraceLabel => ({ label, ...(anomalyType ? { anomalyType } : {}) });
     const labels = new Map<string, TraceLabel>([['t0', lab(0)], ['t1', lab(0)], ['t2', lab(1, 'rt')], ['t3', lab(1, 'path')], ['t4', lab(1, 'path')], ['t5', lab(1, 'rt')]]);
     const d: Dataset = { name: 'hand', description: '', train: { stv: train }, test: { stv: test, labels }, anomalyTypes: ['path', 'rt'], provenance: {} };
-    const s = structureStats(d);
+    const s = structureStats(d, { trainIsTestDay: true });
     expect([s.normal, s.anomalous]).toEqual([2, 4]);
     // normal test dims 1 and 4; anomalous 4, 2, 2, 4
     expect(s.normalDims).toEqual({ q1: 1, median: 1, q3: 4 });
@@ -30,6 +30,12 @@ describe('structure statistics of a labelled dataset', () => {
     expect([s.normalSets, s.anomalousSets]).toEqual([2, 3]);
     expect(s.typeShares).toEqual({ path: 0.5, rt: 0.5 });
     expect(s.unseenPathShare).toBe(0);
+    // without the training traces as normal ones, {4} is still a normal set (t0) and {0,1,2,3} too (t1): the same
+    expect(structureStats(d).unseenSetShare).toBe(0.5);
+    // a training day of its own does not count: {0,1} normal only in training stays unseen
+    const d2: Dataset = { ...d, train: { stv: matrix('n', [[0, 1]]) } };
+    expect(structureStats(d2).unseenSetShare).toBe(0.5);
+    expect(structureStats(d2, { trainIsTestDay: true }).unseenSetShare).toBe(0.25);
   });
 
   it('takes nearest-rank quartiles', () => {
