@@ -19,36 +19,37 @@ export type MutationName = keyof typeof MUTATIONS;
 
 export const isMutation = (name: string): name is MutationName => name in MUTATIONS;
 
-/** A detector with its scores shuffled among the rows it scored (seeded). */
-export function shuffled(inner: Detector, seed: number): Detector {
+/**
+ * `inner` under a mutation's name, with its score or decide replaced; fit and the diagnostics pass through (the
+ * shared-fit hooks and anomalyTypes do not: a mutated detector trains its own model and names no types).
+ */
+function mutated(inner: Detector, mutation: MutationName, replace: Partial<Pick<Detector, 'score' | 'decide'>>): Detector {
   return {
     name: inner.name,
     needs: inner.needs,
     detects: inner.detects,
-    options: { ...inner.options, mutation: 'shuffle' },
+    options: { ...inner.options, mutation },
     fit: (train, hooks) => inner.fit(train, hooks),
+    score: replace.score ?? ((data, hooks) => inner.score(data, hooks)),
+    decide: replace.decide ?? ((scores) => inner.decide(scores)),
+    ...(inner.diagnostics ? { diagnostics: () => inner.diagnostics!() } : {}),
+  };
+}
+
+/** A detector with its scores shuffled among the rows it scored (seeded). */
+export function shuffled(inner: Detector, seed: number): Detector {
+  return mutated(inner, 'shuffle', {
     async score(data, hooks) {
       const scores = await inner.score(data, hooks);
       const perm = new Random(seed).permutation(scores.length);
       return Float64Array.from(perm, (j) => scores[j]);
     },
-    decide: (scores) => inner.decide(scores),
-    ...(inner.diagnostics ? { diagnostics: () => inner.diagnostics!() } : {}),
-  };
+  });
 }
 
 /** A detector whose verdicts are `score > threshold` instead of its own decision rule. */
 export function fixedThreshold(inner: Detector, threshold: number): Detector {
-  return {
-    name: inner.name,
-    needs: inner.needs,
-    detects: inner.detects,
-    options: { ...inner.options, mutation: 'fixed-threshold' },
-    fit: (train, hooks) => inner.fit(train, hooks),
-    score: (data, hooks) => inner.score(data, hooks),
-    decide: (scores) => Uint8Array.from(scores, (s) => (s > threshold ? 1 : 0)),
-    ...(inner.diagnostics ? { diagnostics: () => inner.diagnostics!() } : {}),
-  };
+  return mutated(inner, 'fixed-threshold', { decide: (scores) => Uint8Array.from(scores, (s) => (s > threshold ? 1 : 0)) });
 }
 
 /** The dataset with its test split's normal rows (by their labels) appended to the training split. */
