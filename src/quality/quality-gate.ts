@@ -60,10 +60,17 @@ export function checkQuality(runs: Record<string, readonly CellRecord[]>, baseli
     const delta = value - check.value;
     // a whisker of float slack on top of the tolerance, so that a tolerance of 0 compares like ===
     if (Math.abs(delta) > check.tolerance + 1e-12) return { check, value, delta, ok: false, why: delta < 0 ? 'fell beyond the tolerance' : check.ceiling === undefined ? 'rose beyond the tolerance (leakage?)' : 'rose beyond the tolerance' };
-    if (check.floor !== undefined && value < check.floor) return { check, value, delta, ok: false, why: `below the floor ${check.floor}` };
-    if (check.ceiling !== undefined && value > check.ceiling) return { check, value, delta, ok: false, why: `above the ceiling ${check.ceiling}` };
+    const beyond = limitCrossed(check, value);
+    if (beyond) return { check, value, delta, ok: false, why: `${beyond.key === 'floor' ? 'below' : 'above'} the ${beyond.key} ${beyond.limit}` };
     return { check, value, delta, ok: true };
   });
+}
+
+/** The check's floor when `value` is below it, or its ceiling when `value` is above it; null within both. */
+function limitCrossed(c: BaselineCheck, value: number): { key: 'floor' | 'ceiling'; limit: number } | null {
+  if (c.floor !== undefined && value < c.floor) return { key: 'floor', limit: c.floor };
+  if (c.ceiling !== undefined && value > c.ceiling) return { key: 'ceiling', limit: c.ceiling };
+  return null;
 }
 
 export interface UpdateOptions {
@@ -86,21 +93,14 @@ export function baselineFrom(runs: Record<string, readonly CellRecord[]>, old: Q
       return c;
     }
     const value = round10(v);
-    if (c.floor !== undefined && value < c.floor) {
+    const beyond = limitCrossed(c, value);
+    if (beyond) {
       if (!o.lowerFloor) {
-        below.push(`${checkName(c)} ${value} < floor ${c.floor}`);
+        below.push(`${checkName(c)} ${value} ${beyond.key === 'floor' ? '<' : '>'} ${beyond.key} ${beyond.limit}`);
         return c;
       }
-      floorChanges.push({ date: o.lowerFloor.date, check: checkName(c), from: c.floor, to: value, reason: o.lowerFloor.reason });
-      return { ...c, value, floor: value };
-    }
-    if (c.ceiling !== undefined && value > c.ceiling) {
-      if (!o.lowerFloor) {
-        below.push(`${checkName(c)} ${value} > ceiling ${c.ceiling}`);
-        return c;
-      }
-      floorChanges.push({ date: o.lowerFloor.date, check: checkName(c), from: c.ceiling, to: value, reason: o.lowerFloor.reason });
-      return { ...c, value, ceiling: value };
+      floorChanges.push({ date: o.lowerFloor.date, check: checkName(c), from: beyond.limit, to: value, reason: o.lowerFloor.reason });
+      return { ...c, value, [beyond.key]: value };
     }
     return { ...c, value };
   });
