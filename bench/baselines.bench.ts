@@ -3,9 +3,11 @@
 // (all normal) test traces each flags. jitter = sd (ms) of noise added to send times, which reorders calls
 // that are 2 ms apart: 0 gives 8 distinct sequences, 1 gives a new order in almost every trace.
 import { parseArgs } from 'node:util';
-import type { Trace } from '../src/trace/trace.ts';
-import { Random } from '../src/util/random.ts';
-import { BASELINE_NAMES, createBaseline } from '../baselines/registry.ts';
+import type { Trace } from '../src/lib/trace/trace.ts';
+import { Random } from '../src/lib/util/random.ts';
+import { createDetector } from '../src/harness/registry/create.ts';
+
+const BASELINE_NAMES = ['wfg', 'cfg', 'cpd', 'rule', 'hstv-3sigma'];
 import { syntheticTraces } from './synthetic-traces.ts';
 
 const { values } = parseArgs({
@@ -42,7 +44,7 @@ for (const calls of values.calls.split(',').map(Number)) {
     const train = all.slice(0, nTrain);
     const test = all.slice(nTrain);
     for (const name of values.methods.split(',')) {
-      const det = createBaseline(name);
+      const det = createDetector(name);
       const t0 = performance.now();
       await det.fit({ traces: train });
       const t1 = performance.now();

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { AevbDetector } from '../baselines/aevb/aevb.ts';
 import { OmniAnomalyDetector } from '../baselines/omnianomaly/omnianomaly.ts';
-import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
+import { describeBackend, useBackend, type BackendChoice } from '../src/lib/backend/backend.ts';
 import { simulateTrainTicket, TRAINTICKET_PRESETS } from '../datasets/trainticket/simulate.ts';
 
 const { values: o } = parseArgs({ options: { backend: { type: 'string' }, epochs: { type: 'string' }, traces: { type: 'string' } } });

@@ -2,8 +2,8 @@
 // HSTV-3sigma on the released TrainTicket STVs: trained on a seeded draw of normal test traces, scored on the
 // remaining normal traces and all anomalous ones (the release has no training file).
 import { parseArgs } from 'node:util';
-import { releasedTrainTicketFiles } from '../src/util/data-root.ts';
-import { loadReleased, runReleasedSplit } from '../baselines/hstv/released-split.ts';
+import { releasedTrainTicketFiles } from '../src/lib/util/data-root.ts';
+import { loadReleased, runReleasedSplit } from '../src/harness/experiments/hstv-released-split.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,7 +23,7 @@ console.log(`normal ${data.normal.ids.length}, abnormal ${data.abnormal.ids.leng
 console.log('seed    k  precision  recall     f1     tp    fp    fn  noHSTV(abn)  train s  test s');
 for (const seed of values.seeds.split(',').map(Number)) {
   for (const k of values.k.split(',').map(Number)) {
-    const r = await runReleasedSplit(data, { seed, trainSize: Number(values.train), detector: { k } });
+    const r = await runReleasedSplit(data, { seed, trainSize: Number(values.train), detector: { sigmaK: k } });
     console.log(
       `${String(seed).padStart(4)} ${String(k).padStart(4)} ${r.precision.toFixed(4).padStart(10)} ${r.recall.toFixed(4).padStart(7)} ${r.f1.toFixed(4).padStart(6)} ${String(r.tp).padStart(6)} ${String(r.fp).padStart(5)} ${String(r.fn).padStart(5)} ${String(r.noHstv.abnormal).padStart(12)} ${r.trainSec.toFixed(3).padStart(8)} ${r.testSec.toFixed(3).padStart(7)}`,
     );

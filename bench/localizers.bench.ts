@@ -5,15 +5,18 @@
 // 2. TraceAnomaly's localiser on the released TrainTicket STVs (vector only: dimension indexes, no call paths):
 //    fitted on a seeded draw of normal test traces, asked for every anomalous trace; how many had HSTVs, and time.
 import { parseArgs } from 'node:util';
-import { DEFAULT_FAULTS, faultScenario } from '../baselines/shared/fault-scenario.ts';
-import { loadReleased } from '../baselines/hstv/released-split.ts';
-import { localizationMethods } from '../src/experiments/builtins.ts';
-import { runCell } from '../src/experiments/run-cell.ts';
-import type { LocalizationMethod } from '../src/experiments/registry.ts';
-import { TraceAnomalyLocalizer } from '../src/localize/traceanomaly-localizer.ts';
-import { selectRows } from '../src/stv/matrix.ts';
-import { releasedTrainTicketFiles } from '../src/util/data-root.ts';
-import { Random } from '../src/util/random.ts';
+import { DEFAULT_FAULTS, faultScenario } from '../test/helpers/fault-scenario.ts';
+import { loadReleased } from '../src/harness/experiments/hstv-released-split.ts';
+import { methodEntry } from '../src/harness/experiments/builtins.ts';
+import { METHODS } from '../src/harness/registry/methods.ts';
+
+const localizationMethods = METHODS.filter((m) => m.kind === 'localization').map(methodEntry);
+import { runCell } from '../src/harness/experiments/run-cell.ts';
+import type { LocalizationMethod } from '../src/harness/experiments/registry.ts';
+import { TraceAnomalyLocalizer } from '../src/methods/traceanomaly-rca/localizer.ts';
+import { selectRows } from '../src/lib/stv/matrix.ts';
+import { releasedTrainTicketFiles } from '../src/lib/util/data-root.ts';
+import { Random } from '../src/lib/util/random.ts';
 
 const { values } = parseArgs({
   options: {

@@ -6,8 +6,9 @@
 // Each checkout needs its own node_modules (a symlink to this one's will do). Options: --rounds N (default 12),
 // --workers N (default 2). Paper size: D = 482, K = 10, batch 256, 12 batches a round.
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Random } from '../src/util/random.ts';
+import { Random } from '../src/lib/util/random.ts';
 import { syntheticStvRows } from './synthetic-traces.ts';
 
 interface Engine {
@@ -26,13 +27,15 @@ const N = 256 * 12;
 const workers = Number(o.workers ?? 2);
 
 /** Opens a training engine with the checkout's own code on the same synthetic data. */
-async function open(root: string): Promise<Engine> {
-  const { useBackend } = await import(`${root}/src/backend/backend.ts`);
+async function open(checkout: string): Promise<Engine> {
+  // the library moved to src/lib/ (issue 20); an older checkout keeps it directly under src/
+  const root = existsSync(`${checkout}/src/lib`) ? `${checkout}/src/lib` : `${checkout}/src`;
+  const { useBackend } = await import(`${root}/backend/backend.ts`);
   await useBackend('wasm');
-  const { DEFAULT_VAE } = await import(`${root}/src/model/config.ts`);
-  const { openEngine } = await import(`${root}/src/model/trainer.ts`);
-  const { DEFAULT_TRAIN } = await import(`${root}/src/model/train-options.ts`);
-  const { FlowVae } = await import(`${root}/src/model/vae.ts`);
+  const { DEFAULT_VAE } = await import(`${root}/model/config.ts`);
+  const { openEngine } = await import(`${root}/model/trainer.ts`);
+  const { DEFAULT_TRAIN } = await import(`${root}/model/train-options.ts`);
+  const { FlowVae } = await import(`${root}/model/vae.ts`);
   const model = new FlowVae({ ...DEFAULT_VAE, inputDim: D });
   const rng = new Random(1);
   const x = syntheticStvRows(N, D, rng);

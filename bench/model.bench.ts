@@ -4,12 +4,12 @@
 // (traces per scoring round, default 48). Each figure is the best round and the mean of the rounds.
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
-import { DEFAULT_VAE, type VaeConfig } from '../src/model/config.ts';
-import { openEngine } from '../src/model/trainer.ts';
-import { DEFAULT_TRAIN } from '../src/model/train-options.ts';
-import { FlowVae } from '../src/model/vae.ts';
-import { Random } from '../src/util/random.ts';
+import { describeBackend, useBackend, type BackendChoice } from '../src/lib/backend/backend.ts';
+import { DEFAULT_VAE, type VaeConfig } from '../src/lib/model/config.ts';
+import { openEngine } from '../src/lib/model/trainer.ts';
+import { DEFAULT_TRAIN } from '../src/lib/model/train-options.ts';
+import { FlowVae } from '../src/lib/model/vae.ts';
+import { Random } from '../src/lib/util/random.ts';
 import { syntheticStvRows } from './synthetic-traces.ts';
 
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');

@@ -7,11 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { flatMetrics } from '../src/experiments/aggregate-cells.ts';
-import { builtinRegistry } from '../src/experiments/builtins.ts';
-import { loadExperiment } from '../src/experiments/catalog.ts';
-import type { ExperimentDef } from '../src/experiments/definition.ts';
-import { runExperiment } from '../src/experiments/runner.ts';
+import { flatMetrics } from '../src/harness/experiments/aggregate-cells.ts';
+import { builtinRegistry } from '../src/harness/experiments/builtins.ts';
+import { loadExperiment } from '../src/harness/experiments/catalog.ts';
+import type { ExperimentDef } from '../src/harness/experiments/definition.ts';
+import { runExperiment } from '../src/harness/experiments/runner.ts';
 
 const { values: o } = parseArgs({ options: { variants: { type: 'string' }, seeds: { type: 'string' } } });
 const METRICS = ['auprc', 'precision', 'recall', 'fpr', 'importanceGain'];

@@ -5,57 +5,34 @@
 // each seed's trained model as DIR/seed-N (a model folder, for `traceanomaly detect`).
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { builtinRegistry } from '../src/experiments/builtins.ts';
-import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
-import { TraceAnomalyDetector } from '../src/detector/traceanomaly-detector.ts';
-import { saveModel } from '../src/detector/model-folder.ts';
-import { fitProgress } from '../src/cli/fit-progress.ts';
-import type { TraceAnomalyOptions } from '../src/detector/options.ts';
-import { writeFileAtomic, writeLinesAtomic } from '../src/util/atomic-write.ts';
-import { dataRoot, PROJECT_ROOT } from '../src/util/data-root.ts';
-import { Progress } from '../src/util/progress.ts';
-import { evaluateDetection } from '../src/metrics/detection.ts';
-import { meanStd } from '../src/metrics/aggregate.ts';
+import { builtinRegistry } from '../src/harness/experiments/builtins.ts';
+import { describeBackend, useBackend } from '../src/lib/backend/backend.ts';
+import { TraceAnomalyDetector } from '../src/methods/traceanomaly/detector.ts';
+import { saveModel } from '../src/harness/models/model-folder.ts';
+import { fitProgress } from '../src/harness/cli/fit-progress.ts';
+import { TRACEANOMALY_OPTIONS, type TraceAnomalyOptions } from '../src/methods/traceanomaly/options.ts';
+import { optionFlags, optionsFromFlags } from '../src/lib/options/schema.ts';
+import { writeFileAtomic, writeLinesAtomic } from '../src/lib/util/atomic-write.ts';
+import { dataRoot, PROJECT_ROOT } from '../src/lib/util/data-root.ts';
+import { Progress } from '../src/lib/util/progress.ts';
+import { evaluateDetection } from '../src/lib/metrics/detection.ts';
+import { meanStd } from '../src/lib/metrics/aggregate.ts';
 
 const { values: o } = parseArgs({
   options: {
     seeds: { type: 'string' },
     dataset: { type: 'string' },
-    'max-epochs': { type: 'string' },
-    'max-steps': { type: 'string' },
-    samples: { type: 'string' },
-    'flow-length': { type: 'string' },
-    workers: { type: 'string' },
-    backend: { type: 'string' },
-    patience: { type: 'string' },
-    'valid-every-steps': { type: 'string' },
-    'min-steps': { type: 'string' },
-    'std-min': { type: 'string' },
-    calibration: { type: 'string' },
-    folds: { type: 'string' },
-    alpha: { type: 'string' },
-    'valid-samples': { type: 'string' },
     out: { type: 'string' },
     'model-out': { type: 'string' },
+    // every detector option as its flag (--max-steps N, --calibration heldout, ...), checked by the option schema
+    ...optionFlags(TRACEANOMALY_OPTIONS),
   },
 });
 const seeds = (o.seeds ?? '1').split(',').map(Number);
-const backend = await useBackend((o.backend ?? 'auto') as BackendChoice);
+const overrides: Partial<TraceAnomalyOptions> = optionsFromFlags(TRACEANOMALY_OPTIONS, o);
+const backend = await useBackend(overrides.backend ?? 'auto');
 console.error(describeBackend(backend));
-const overrides: Partial<TraceAnomalyOptions> = { backend: backend.name };
-if (o['max-epochs']) overrides.maxEpochs = Number(o['max-epochs']);
-if (o['max-steps']) overrides.maxSteps = Number(o['max-steps']);
-if (o.samples) overrides.samples = Number(o.samples);
-if (o['flow-length']) overrides.flowLength = Number(o['flow-length']);
-if (o.workers) overrides.workers = Number(o.workers);
-if (o.patience) overrides.patience = Number(o.patience);
-if (o['valid-every-steps']) overrides.validEverySteps = Number(o['valid-every-steps']);
-if (o['min-steps']) overrides.minSteps = Number(o['min-steps']);
-if (o['std-min']) overrides.stdMin = Number(o['std-min']);
-if (o.calibration) overrides.calibration = o.calibration as TraceAnomalyOptions['calibration'];
-if (o.folds) overrides.folds = Number(o.folds);
-if (o.alpha) overrides.alpha = Number(o.alpha);
-if (o['valid-samples']) overrides.validSamples = Number(o['valid-samples']);
+overrides.backend = backend.name;
 const outDir = o.out ?? join(PROJECT_ROOT, 'reports', 'released-split');
 
 // the built-in dataset file datasets/builtin/trainticket-released.json, as experiments load it

@@ -9,7 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { checkPage, findChromium, pageProblems } from '../src/reports/page-check.ts';
+import { checkPage, findChromium, pageProblems } from '../src/harness/reports/page-check.ts';
 
 const fail = (line: string, code: number): never => {
   process.stderr.write(`report:check: ${line}\n`);

@@ -4,10 +4,10 @@
 // dense layer (500 x 500, batch 256, forward and backward, its explicit-transpose gradient) in the same run.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { describeBackend, useBackend, type BackendChoice } from '../src/backend/backend.ts';
-import { dense } from '../src/model/dense.ts';
-import { LstmWeights, lstmBackward, lstmForward } from '../src/model/lstm.ts';
-import { oneHot } from '../src/model/wasm-ops.ts';
+import { describeBackend, useBackend, type BackendChoice } from '../src/lib/backend/backend.ts';
+import { dense } from '../src/lib/model/dense.ts';
+import { LstmWeights, lstmBackward, lstmForward } from '../src/lib/model/lstm.ts';
+import { oneHot } from '../src/lib/model/wasm-ops.ts';
 import { simulateTrainTicket, TRAINTICKET_PRESETS } from '../datasets/trainticket/simulate.ts';
 import { DeepLogDetector } from '../baselines/deeplog/deeplog.ts';
 import { MultimodalLstmDetector, MULTIMODAL_DEFAULTS } from '../baselines/multimodal-lstm/multimodal.ts';

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeTraceFile } from '../src/writers/write-traces.ts';
+import { writeTraceFile } from '../src/lib/writers/write-traces.ts';
 import { simulateTrainTicket, TRAINTICKET_PRESETS, type TrainTicketPreset } from '../datasets/trainticket/simulate.ts';
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');

@@ -2,9 +2,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CallPathList } from '../src/callpaths/call-path-list.ts';
-import { ABSENT } from '../src/stv/matrix.ts';
-import { readJaeger } from '../src/readers/jaeger.ts';
+import { CallPathList } from '../src/lib/callpaths/call-path-list.ts';
+import { ABSENT } from '../src/lib/stv/matrix.ts';
+import { readJaeger } from '../src/lib/readers/jaeger.ts';
 import { syntheticTraces, toJaegerJson } from './synthetic-traces.ts';
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');

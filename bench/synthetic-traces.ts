@@ -1,6 +1,6 @@
-import type { Call, Trace } from '../src/trace/trace.ts';
-import { ENTRANCE } from '../src/trace/trace.ts';
-import { Random } from '../src/util/random.ts';
+import type { Call, Trace } from '../src/lib/trace/trace.ts';
+import { ENTRANCE } from '../src/lib/trace/trace.ts';
+import { Random } from '../src/lib/util/random.ts';
 
 /**
  * Synthetic traces of about `calls` calls over `services` services: a few structural templates (so that the

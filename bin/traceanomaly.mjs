@@ -4,6 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const argv = process.argv.slice(2);
-const { main, installExitHandlers } = await import('../src/cli/main.ts');
+const { main, installExitHandlers } = await import('../src/harness/cli/main.ts');
 installExitHandlers(argv);
 process.exitCode = await main(argv);

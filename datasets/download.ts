@@ -3,8 +3,8 @@
 // Options: --to DIR (default datasets/data), --from URL (a mirror holding the same paths), --force.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../src/util/atomic-write.ts';
-import { fileDigest, sha256 } from '../src/util/hash.ts';
+import { writeFileAtomic } from '../src/lib/util/atomic-write.ts';
+import { fileDigest, sha256 } from '../src/lib/util/hash.ts';
 
 /** One public file: where it lives upstream, where it goes under the data root, and its SHA-256. */
 export interface PublicFile {
@@ -55,7 +55,7 @@ export async function download(files: PublicFile[], dest: string, opts: { from?:
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { parseArgs } = await import('node:util');
-  const { PROJECT_ROOT } = await import('../src/util/data-root.ts');
+  const { PROJECT_ROOT } = await import('../src/lib/util/data-root.ts');
   const { values: o } = parseArgs({ options: { to: { type: 'string' }, from: { type: 'string' }, force: { type: 'boolean' } } });
   try {
     await download(PUBLIC_FILES, o.to ?? join(PROJECT_ROOT, 'datasets', 'data'), { ...(o.from ? { from: o.from } : {}), force: Boolean(o.force) });

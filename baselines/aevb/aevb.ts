@@ -1,84 +1,57 @@
-import { BACKEND_CHOICES, useBackend, type BackendChoice } from '../../src/backend/backend.ts';
-import type { AnomalyType, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Detector, FitHooks, ProgressEvent } from '../../src/contracts/detector.ts';
-import { traceKey } from '../../src/detector/analysis.ts';
-import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
-import { trainParams, type TrainReport } from '../../src/model/trainer.ts';
-import { DEFAULT_TRAIN } from '../../src/model/train-options.ts';
-import { FlowVae } from '../../src/model/vae.ts';
-import type { Trace } from '../../src/trace/trace.ts';
-import { InputError } from '../../src/util/errors.ts';
-import { checkChoice } from '../shared/options.ts';
-import { COMBINES, fillGaps, MICROSERVICE_KEYS, windowsEndingAt, type Combine, type MicroserviceKey } from '../shared/rt-series.ts';
-import { DEFAULT_SIGMA, GroupIndex, GroupMoments, type Bands } from '../shared/three-sigma.ts';
-import { requireTraces } from '../shared/trace-detector.ts';
+import { BACKEND_CHOICES, useBackend } from '../../src/lib/backend/backend.ts';
+import { aboveThreshold } from '../../src/lib/decision/threshold.ts';
+import type { AnomalyType, DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Detector, FitHooks, ProgressEvent } from '../../src/lib/contracts/detector.ts';
+import { traceKey } from '../../src/lib/detector/analysis.ts';
+import { DEFAULT_VAE, type VaeConfig } from '../../src/lib/model/config.ts';
+import { trainParams, type TrainReport } from '../../src/lib/model/trainer.ts';
+import { DEFAULT_TRAIN } from '../../src/lib/model/train-options.ts';
+import { FlowVae } from '../../src/lib/model/vae.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
+import { InputError } from '../../src/lib/util/errors.ts';
+import { choice, defaultsOf, int, intList, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { COMBINES, fillGaps, MICROSERVICE_KEYS, windowsEndingAt } from '../../src/lib/trace-features/rt-series.ts';
+import { DEFAULT_SIGMA, GroupIndex, GroupMoments, type Bands } from '../../src/lib/decision/three-sigma.ts';
+import { requireTraces } from '../../src/lib/detector/trace-detector.ts';
 import { DynamicThreshold, tolerate } from './dynamic-threshold.ts';
 import { lastPointErrors } from './reconstruction.ts';
-import { microserviceSeries, TIME_AXES, type PointSeries, type TimeAxis } from './series.ts';
+import { microserviceSeries, TIME_AXES, type PointSeries } from './series.ts';
+
+/** How axis `trace` fills a point the trace lacks. */
+export const AEVB_FILLS = ['zero', 'previous', 'mean'] as const;
+/** What a test trace calling a microservice training never saw is. */
+export const UNSEEN_RULES = ['ignore', 'anomalous'] as const;
+
+// rt-series.ts's lists, as the non-empty tuples `choice` takes
 
 /** Every AEVB option with its default; [I] choices of spec sec. 6 are marked there. */
-export interface AevbOptions {
-  /** What one VAE models: a microservice by service name (the paper: "one model for each microservice") or callee#endpoint (spec 6.2). */
-  key: MicroserviceKey;
-  /** Time axis of the series: every trace (missing points filled, the paper's reading) or the microservice's own calls [I]. */
-  axis: TimeAxis;
-  /** Axis `trace`: how a missing point is filled: 0 ms, the last observed value, or the training mean [I]. */
-  fill: 'zero' | 'previous' | 'mean';
-  /** Axis `trace`: several calls of the microservice in one trace [I]. */
-  combine: Combine;
-  /** w: window length in points (spec 6.3: 32; 1 = a point-wise VAE). */
-  window: number;
-  /** d: latent dimensions (4). */
-  zDim: number;
-  /** Hidden widths of the encoder and, in the same order, of the decoder ([64, 32]). */
-  hidden: number[];
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** The last share of each series' windows, in time order: early stopping and the initial error statistics (0.2). */
-  validFraction: number;
-  /** Stop after this many epochs without a better validation loss; the best weights are kept. */
-  patience: number;
-  /** z samples per window for the reconstruction error (10). */
-  errorSamples: number;
-  /** Threshold mu_e + kappa sigma_e (3). */
-  kappa: number;
-  /** H: errors judged normal that the dynamic threshold keeps (1000). */
-  history: number;
-  /** Tolerance module: alarm when at least toleranceQ of the last toleranceP points are anomalous (1, 1: off). */
-  toleranceP: number;
-  toleranceQ: number;
-  /** Microservices with fewer training points than this get 3-sigma on their response time instead of a VAE (200). */
-  minPoints: number;
-  /** A test trace calling a microservice training never saw: ignored (AEVB has no path model), or a path anomaly. */
-  unseen: 'ignore' | 'anomalous';
-  seed: number;
-  backend: BackendChoice;
-}
+export const AEVB_OPTIONS = optionSchema({
+  key: choice(MICROSERVICE_KEYS, 'service', { doc: 'What one VAE models: a microservice by service name (the paper: "one model for each microservice") or callee#endpoint (spec 6.2)' }),
+  axis: choice(TIME_AXES, 'trace', { doc: "Time axis of the series: every trace (missing points filled, the paper's reading) or the microservice's own calls [I]" }),
+  fill: choice(AEVB_FILLS, 'zero', { doc: 'Axis trace: how a missing point is filled: 0 ms, the last observed value, or the training mean [I]' }),
+  combine: choice(COMBINES, 'mean', { doc: 'Axis trace: several calls of the microservice in one trace [I]' }),
+  window: int(32, { min: 1 }, { doc: 'w: window length in points (spec 6.3: 32; 1 = a point-wise VAE)' }),
+  zDim: int(4, { min: 1 }, { doc: 'd: latent dimensions' }),
+  hidden: intList([64, 32], {}, { doc: 'Hidden widths of the encoder and, in the same order, of the decoder' }),
+  epochs: int(20, { min: 1 }, { doc: 'Most training epochs per microservice (early stopping may end sooner)' }),
+  batchSize: int(256, { min: 1 }, { doc: 'Windows per optimiser step' }),
+  learningRate: num(1e-3, { gt: 0 }, { doc: "Adam's learning rate" }),
+  validFraction: num(0.2, { min: 0, lt: 1 }, { doc: "The last share of each series' windows, in time order: early stopping and the initial error statistics" }),
+  patience: int(3, { min: 1 }, { doc: 'Stop after this many epochs without a better validation loss; the best weights are kept' }),
+  errorSamples: int(10, { min: 1 }, { doc: 'z samples per window for the reconstruction error' }),
+  kappa: num(3, { gt: 0 }, { doc: 'A point is anomalous above the dynamic threshold mu_e + kappa sigma_e' }),
+  history: int(1000, { min: 1 }, { doc: 'H: errors judged normal that the dynamic threshold keeps' }),
+  toleranceP: int(1, { min: 1 }, { doc: 'Tolerance module: alarm when at least toleranceQ of the last toleranceP points are anomalous (1, 1: off)' }),
+  toleranceQ: int(1, { min: 1 }, { doc: 'Tolerance module: anomalous points among the last toleranceP that raise an alarm (at most toleranceP)' }),
+  minPoints: int(200, { min: 0 }, { doc: 'Microservices with fewer training points get 3-sigma on their response time instead of a VAE' }),
+  unseen: choice(UNSEEN_RULES, 'ignore', { doc: 'A test trace calling a microservice training never saw: ignored (AEVB has no path model), or a path anomaly' }),
+  seed: int(1, { min: 0 }, { doc: "Seed of every random choice (an experiment cell's seed replaces it)" }),
+  backend: choice(BACKEND_CHOICES, 'auto', { doc: 'tfjs backend (docs/backends.md)' }),
+});
 
-export const AEVB_DEFAULTS: AevbOptions = {
-  key: 'service',
-  axis: 'trace',
-  fill: 'zero',
-  combine: 'mean',
-  window: 32,
-  zDim: 4,
-  hidden: [64, 32],
-  epochs: 20,
-  batchSize: 256,
-  learningRate: 1e-3,
-  validFraction: 0.2,
-  patience: 3,
-  errorSamples: 10,
-  kappa: 3,
-  history: 1000,
-  toleranceP: 1,
-  toleranceQ: 1,
-  minPoints: 200,
-  unseen: 'ignore',
-  seed: 1,
-  backend: 'auto',
-};
+export type AevbOptions = OptionsOf<typeof AEVB_OPTIONS>;
+
+export const AEVB_DEFAULTS: AevbOptions = defaultsOf(AEVB_OPTIONS);
 
 /** What fit keeps per microservice. */
 interface VaePart {
@@ -115,7 +88,7 @@ interface Verdicts {
  * per microservice over its response-time series, trained on windows of w points; a point is anomalous when
  * the reconstruction error of its window's last point leaves the dynamic threshold mu_e + kappa sigma_e; a
  * trace is anomalous when any of its microservices' points is. The VAE is the project's flow-VAE with K = 0
- * (src/model/vae.ts: leaky-ReLU nets, learned output std), trained one microservice after another by the
+ * (src/lib/model/vae.ts: leaky-ReLU nets, learned output std), trained one microservice after another by the
  * project's trainer. Detects response-time anomalies only (Table II).
  *
  * score = the largest z = (e - mu_e) / sigma_e over the trace's points (3-sigma |z| for microservices with
@@ -139,11 +112,8 @@ export class AevbDetector implements Detector {
   constructor(options: Partial<AevbOptions> = {}) {
     this.options = { ...AEVB_DEFAULTS, ...options };
     const o = this.options;
-    if (!(o.window >= 1 && Number.isInteger(o.window))) throw new InputError({}, `aevb: window must be a positive integer, not ${o.window}`);
-    const choices: [keyof AevbOptions, readonly string[]][] = [['key', MICROSERVICE_KEYS], ['axis', TIME_AXES], ['fill', ['zero', 'previous', 'mean']], ['combine', COMBINES], ['unseen', ['ignore', 'anomalous']], ['backend', BACKEND_CHOICES]];
-    for (const [k, allowed] of choices) checkChoice('aevb', k, o[k], allowed);
     if (o.axis === 'span' && o.fill !== AEVB_DEFAULTS.fill) throw new InputError({}, 'aevb: fill applies to axis "trace" only (axis "span" has no missing points)');
-    tolerate([], o.toleranceP, o.toleranceQ);
+    if (o.toleranceQ > o.toleranceP) throw new InputError({}, `aevb: toleranceQ (${o.toleranceQ}) must be at most toleranceP (${o.toleranceP})`);
   }
 
   get detects(): readonly AnomalyType[] {
@@ -248,7 +218,7 @@ export class AevbDetector implements Detector {
   }
 
   decide(scores: Float64Array): Uint8Array {
-    return Uint8Array.from(scores, (s) => (s > this.options.kappa ? 1 : 0));
+    return aboveThreshold(scores, this.options.kappa);
   }
 
   async anomalyTypes(data: DetectorInput): Promise<(AnomalyType | null)[]> {

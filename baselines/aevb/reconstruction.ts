@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { scoreNoiseInto } from '../../src/model/noise.ts';
-import type { Tensors } from '../../src/model/params.ts';
-import type { FlowVae } from '../../src/model/vae.ts';
+import { scoreNoiseInto } from '../../src/lib/model/noise.ts';
+import type { Tensors } from '../../src/lib/model/params.ts';
+import type { FlowVae } from '../../src/lib/model/vae.ts';
 
 /**
  * AEVB's error of a window (spec 6.3, step 4): the squared reconstruction error of its last point,

@@ -1,7 +1,7 @@
-import type { Trace } from '../../src/trace/trace.ts';
-import { responseTime } from '../../src/trace/trace.ts';
-import { microserviceOf, responseTimeMatrix, type Combine, type MicroserviceKey } from '../shared/rt-series.ts';
-import type { GroupIndex } from '../shared/three-sigma.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
+import { responseTime } from '../../src/lib/trace/trace.ts';
+import { microserviceOf, responseTimeMatrix, type Combine, type MicroserviceKey } from '../../src/lib/trace-features/rt-series.ts';
+import type { GroupIndex } from '../../src/lib/decision/three-sigma.ts';
 
 /**
  * The time axis of AEVB's per-microservice series [I]:
@@ -9,8 +9,8 @@ import type { GroupIndex } from '../shared/three-sigma.ts';
  *   microservice does not take part, the point is missing and filled (the paper's reading, sec. V-C);
  * - `span`: the microservice's own calls in start-time order, no gaps (spec 6.2).
  */
-export type TimeAxis = 'trace' | 'span';
-export const TIME_AXES: readonly TimeAxis[] = ['trace', 'span'];
+export const TIME_AXES = ['trace', 'span'] as const;
+export type TimeAxis = (typeof TIME_AXES)[number];
 
 /** One microservice's series over a data set. */
 export interface PointSeries {

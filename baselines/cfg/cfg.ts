@@ -1,10 +1,14 @@
-import type { AnomalyType } from '../../src/contracts/dataset.ts';
-import type { Trace } from '../../src/trace/trace.ts';
-import { DEFAULT_SEQUENCE, type SequenceOptions } from '../shared/linearise.ts';
-import { encodeSequence } from '../shared/sequences.ts';
-import { GroupIndex, GroupMoments, type SigmaRule } from '../shared/three-sigma.ts';
-import { DEFAULT_PARTITION, TraceDetector, Violations, type PartitionOptions, type TraceModel, type Verdict } from '../shared/trace-detector.ts';
-import { KeyVocabulary, UNK } from '../shared/vocabulary.ts';
+import type { AnomalyType } from '../../src/lib/contracts/dataset.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
+import { SEQUENCE_OPTIONS } from '../../src/lib/trace-features/linearise.ts';
+import { encodeSequence } from '../../src/lib/trace-features/sequences.ts';
+import { GroupIndex, GroupMoments, type SigmaRule } from '../../src/lib/decision/three-sigma.ts';
+import { PARTITION_OPTIONS, TraceDetector, Violations, type PartitionOptions, type TraceModel, type Verdict } from '../../src/lib/detector/trace-detector.ts';
+import { KeyVocabulary, UNK } from '../../src/lib/trace-features/vocabulary.ts';
+import { bool, choice, defaultsOf, int, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+
+export const LAG_BOUNDS = ['sigma', 'max'] as const;
+export const CFG_TYPES = ['paper', 'split'] as const;
 
 /**
  * CFG-based detector (Nandi et al., KDD'16; paper sec. I-A; spec 4): a control-flow graph mined from normal
@@ -16,31 +20,23 @@ import { KeyVocabulary, UNK } from '../shared/vocabulary.ts';
  * and `detects` is ['rt']); 'split' follows the spec: a child that comes late is 'rt', one that never comes or
  * an unknown node is 'path'.
  */
-export interface CfgOptions extends SequenceOptions, PartitionOptions {
-  thetaCo: number;
-  pMin: number;
-  lagBound: 'sigma' | 'max';
-  sigmaK: number;
-  sigmaFloor: number;
-  nMin: number;
-  slack: number;
-  strictSuccessor: boolean;
-  types: 'paper' | 'split';
-}
+export const CFG_OPTIONS = optionSchema({
+  ...SEQUENCE_OPTIONS,
+  ...PARTITION_OPTIONS,
+  thetaCo: num(0.1, { gt: 0, max: 1 }, { doc: 'Stage 1: B co-occurs with A when at least this share of the traces holding A hold B' }),
+  pMin: num(0.001, { min: 0, max: 1 }, { doc: "Stage 2: a CFG edge A -> B taken by less than this share of A's occurrences is noise" }),
+  lagBound: choice(LAG_BOUNDS, 'sigma', { doc: "A child's expected lag: mu + sigmaK x sigma of its training lags, or the largest training lag x (1 + slack)" }),
+  sigmaK: num(3, { gt: 0 }, { doc: 'With lagBound sigma: the lag bound is mu + sigmaK x sigma' }),
+  sigmaFloor: num(1, { min: 0 }, { doc: 'With lagBound sigma: floor of sigma, ms' }),
+  nMin: int(5, { min: 1 }, { doc: 'With lagBound sigma: fewest lags an edge needs to be bounded (else no bound)' }),
+  slack: num(0.1, { min: 0 }, { doc: 'With lagBound max: the bound is the largest training lag x (1 + slack)' }),
+  strictSuccessor: bool(false, { doc: 'Also flag an event whose first co-occurring successor is not one of its CFG children' }),
+  types: choice(CFG_TYPES, 'paper', { doc: 'paper: every violation is rt (Table II); split: a late child is rt, a missing child or an unknown node path' }),
+});
 
-export const CFG_DEFAULTS: CfgOptions = {
-  ...DEFAULT_SEQUENCE,
-  ...DEFAULT_PARTITION,
-  thetaCo: 0.1,
-  pMin: 0.001,
-  lagBound: 'sigma',
-  sigmaK: 3,
-  sigmaFloor: 1,
-  nMin: 5,
-  slack: 0.1,
-  strictSuccessor: false,
-  types: 'paper',
-};
+export type CfgOptions = OptionsOf<typeof CFG_OPTIONS>;
+
+export const CFG_DEFAULTS: CfgOptions = defaultsOf(CFG_OPTIONS);
 
 export class CfgDetector extends TraceDetector {
   readonly name = 'cfg';

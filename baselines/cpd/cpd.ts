@@ -1,11 +1,12 @@
-import type { AnomalyType } from '../../src/contracts/dataset.ts';
-import type { Trace } from '../../src/trace/trace.ts';
-import { DEFAULT_SEQUENCE, type SequenceOptions } from '../shared/linearise.ts';
-import { encodeSequence } from '../shared/sequences.ts';
-import { quantile } from '../shared/three-sigma.ts';
-import { DEFAULT_PARTITION, TraceDetector, type PartitionOptions, type TraceModel, type Verdict } from '../shared/trace-detector.ts';
-import { KeyVocabulary, UNK } from '../shared/vocabulary.ts';
-import { PST_DEFAULTS, PredictionSuffixTree, type PstOptions, type WeightedSequence } from './suffix-tree.ts';
+import type { AnomalyType } from '../../src/lib/contracts/dataset.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
+import { SEQUENCE_OPTIONS } from '../../src/lib/trace-features/linearise.ts';
+import { encodeSequence } from '../../src/lib/trace-features/sequences.ts';
+import { quantile } from '../../src/lib/decision/three-sigma.ts';
+import { PARTITION_OPTIONS, TraceDetector, type PartitionOptions, type TraceModel, type Verdict } from '../../src/lib/detector/trace-detector.ts';
+import { KeyVocabulary, UNK } from '../../src/lib/trace-features/vocabulary.ts';
+import { bool, defaultsOf, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { PST_OPTIONS, PredictionSuffixTree, type WeightedSequence } from './suffix-tree.ts';
 
 /**
  * CPD-based detector (Bao et al., JSS'18; paper sec. I-A; spec 5): the conditional probability of each next
@@ -15,20 +16,18 @@ import { PST_DEFAULTS, PredictionSuffixTree, type PstOptions, type WeightedSeque
  * similarities (0.5 % by default). Score = theta - Sim (> 0: anomalous). Path anomalies only: no timing.
  * `minStepLogP` also flags a trace with any key never seen after its context (score + 1 then).
  */
-export interface CpdOptions extends SequenceOptions, PartitionOptions, PstOptions {
-  thetaQuantile: number;
-  minStepLogP: boolean;
-  stepEps: number;
-}
+export const CPD_OPTIONS = optionSchema({
+  ...SEQUENCE_OPTIONS,
+  ...PARTITION_OPTIONS,
+  ...PST_OPTIONS,
+  thetaQuantile: num(0.005, { min: 0, max: 1 }, { doc: "theta, the similarity below which a trace is anomalous, is this quantile of the training traces' similarities" }),
+  minStepLogP: bool(false, { doc: 'Also flag a trace with any key never seen after its context' }),
+  stepEps: num(1e-9, { min: 0 }, { doc: 'With minStepLogP: a step counts as never seen when its log probability is below log gammaMin + stepEps' }),
+});
 
-export const CPD_DEFAULTS: CpdOptions = {
-  ...DEFAULT_SEQUENCE,
-  ...DEFAULT_PARTITION,
-  ...PST_DEFAULTS,
-  thetaQuantile: 0.005,
-  minStepLogP: false,
-  stepEps: 1e-9,
-};
+export type CpdOptions = OptionsOf<typeof CPD_OPTIONS>;
+
+export const CPD_DEFAULTS: CpdOptions = defaultsOf(CPD_OPTIONS);
 
 export class CpdDetector extends TraceDetector {
   readonly name = 'cpd';

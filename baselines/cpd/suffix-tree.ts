@@ -1,4 +1,5 @@
-import { BOS, UNK } from '../shared/vocabulary.ts';
+import { BOS, UNK } from '../../src/lib/trace-features/vocabulary.ts';
+import { choice, defaultsOf, int, num, optionSchema, type OptionsOfShape } from '../../src/lib/options/schema.ts';
 
 /**
  * A prediction suffix tree (Ron, Singer and Tishby; as used by Bejerano and by Sun et al.; spec 5.3): contexts
@@ -11,17 +12,21 @@ import { BOS, UNK } from '../shared/vocabulary.ts';
  * Built level by level, so that rare long contexts are never stored: at depth d only the extensions of the
  * frequent contexts of depth d-1 are counted. P^(s) is the share of predicted positions preceded by s.
  */
-export interface PstOptions {
-  /** Longest context. */
-  L: number;
-  pMin: number;
-  a: number;
-  gammaMin: number;
-  r: number;
-  model: 'pst' | 'vomm';
-}
+export const PST_MODELS = ['pst', 'vomm'] as const;
 
-export const PST_DEFAULTS: PstOptions = { L: 10, pMin: 1e-4, a: 0, gammaMin: 1e-3, r: 1.05, model: 'pst' };
+/** The suffix tree's options, a shape spread into the schema of the method that uses it (CPD). */
+export const PST_OPTIONS = {
+  L: int(10, { min: 0 }, { doc: 'Longest context (keys before the one predicted)' }),
+  pMin: num(1e-4, { min: 0, max: 1 }, { doc: 'A context is kept when it precedes at least this share of the predicted positions' }),
+  a: num(0, { min: 0 }, { doc: 'Significance test: a next key counts when P(sigma|s) >= (1 + a) gammaMin' }),
+  gammaMin: num(1e-3, { gt: 0, lt: 1 }, { doc: 'Smoothing floor of a next-key probability (capped at 1 / (2 |Sigma|))' }),
+  r: num(1.05, { min: 1 }, { doc: 'Significance test: P(sigma|s) / P(sigma|suffix(s)) >= r or <= 1/r' }),
+  model: choice(PST_MODELS, 'pst', { doc: 'pst: keep significant contexts only; vomm: every frequent context (variable-order Markov model)' }),
+};
+
+export type PstOptions = OptionsOfShape<typeof PST_OPTIONS>;
+
+export const PST_DEFAULTS: PstOptions = defaultsOf(optionSchema(PST_OPTIONS));
 
 export interface WeightedSequence {
   ids: Int32Array;

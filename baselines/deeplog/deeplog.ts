@@ -1,18 +1,22 @@
-import { useBackend, type BackendChoice } from '../../src/backend/backend.ts';
-import type { AnomalyType, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
-import type { Trace } from '../../src/trace/trace.ts';
-import { InputError } from '../../src/util/errors.ts';
-import { Random } from '../../src/util/random.ts';
-import { DEFAULT_SEQUENCE, type SequenceOptions } from '../shared/linearise.ts';
-import { requirePositiveIntegers } from '../shared/options.ts';
-import { chunks, trainNetwork, validationSplit, type NetworkTrainReport } from '../shared/network-training.ts';
-import { encodeSequence, nextKeyWindows, type EncodedSequence } from '../shared/sequences.ts';
-import type { SigmaRule } from '../shared/three-sigma.ts';
-import { TimeBands, type TimeGroup } from '../shared/time-groups.ts';
-import { requireTraces, Violations, type Verdict } from '../shared/trace-detector.ts';
-import { KeyVocabulary, UNK } from '../shared/vocabulary.ts';
+import { BACKEND_CHOICES, useBackend } from '../../src/lib/backend/backend.ts';
+import { aboveThreshold } from '../../src/lib/decision/threshold.ts';
+import type { AnomalyType, DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Detector, FitHooks } from '../../src/lib/contracts/detector.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
+import { InputError } from '../../src/lib/util/errors.ts';
+import { Random } from '../../src/lib/util/random.ts';
+import { SEQUENCE_OPTIONS } from '../../src/lib/trace-features/linearise.ts';
+import { bool, choice, defaultsOf, int, intList, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { SIDES } from '../../src/lib/hstv/hstv-index.ts';
+import { chunks, trainNetwork, validationSplit, type NetworkTrainReport } from '../../src/lib/model/network-training.ts';
+import { encodeSequence, nextKeyWindows, type EncodedSequence } from '../../src/lib/trace-features/sequences.ts';
+import type { SigmaRule } from '../../src/lib/decision/three-sigma.ts';
+import { TIME_GROUPS, TimeBands } from '../../src/lib/trace-features/time-groups.ts';
+import { requireTraces, Violations, type Verdict } from '../../src/lib/detector/trace-detector.ts';
+import { KeyVocabulary, UNK } from '../../src/lib/trace-features/vocabulary.ts';
 import { NextKeyNet, type WindowBatch } from './next-key-net.ts';
+
+// time-groups.ts's list, as the non-empty tuple `choice` takes
 
 /**
  * DeepLog* (paper sec. V-B; spec 3.2): DeepLog's log key model, an LSTM that predicts the next call key from the
@@ -25,63 +29,34 @@ import { NextKeyNet, type WindowBatch } from './next-key-net.ts';
  * Score: max(largest rank of an actual next key / g, largest deviation / sigmaK), +Infinity with an unseen key;
  * flagged when above 1, so the native verdict is the score's threshold.
  */
-export interface DeepLogOptions extends SequenceOptions {
-  /** h: keys in the window before the predicted one (left-padded with BOS). */
-  h: number;
-  /** g: a next key among the g most probable ones is normal. */
-  g: number;
-  /**
-   * Also predict (and judge) the first key, the entry API, from the BOS padding alone. Off by default [I]: which
-   * API a user calls is the workload's choice, and with more entry APIs than g most normal traces would fail it;
-   * an entry key never seen in training is still a path anomaly.
-   */
-  predictFirst: boolean;
-  /** LSTM units per layer, bottom first (DeepLog: 2 layers of 64). */
-  hidden: number[];
-  /** Most training epochs (early stopping usually ends sooner). */
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  clipNorm: number;
-  /** Epochs without a better validation loss before stopping. */
-  patience: number;
-  /** Share of the training traces held out for early stopping. */
-  validFraction: number;
-  /**
-   * Train on the distinct (window, next key) pairs weighted by their counts (the same loss as every pair, and the
-   * same gradient when a batch holds them all); false: every pair of every trace, each epoch.
-   */
-  aggregate: boolean;
-  rtGroup: TimeGroup;
-  sigmaK: number;
-  sigmaFloor: number;
-  nMin: number;
-  sided: 'two' | 'one';
-  seed: number;
-  backend: BackendChoice;
-}
 
-export const DEEPLOG_DEFAULTS: DeepLogOptions = {
-  ...DEFAULT_SEQUENCE,
-  h: 10,
-  g: 9,
-  predictFirst: false,
-  hidden: [64, 64],
-  epochs: 150,
-  batchSize: 128,
-  learningRate: 0.01,
-  clipNorm: 10,
-  patience: 10,
-  validFraction: 0.1,
-  aggregate: true,
-  rtGroup: 'transition',
-  sigmaK: 3,
-  sigmaFloor: 1,
-  nMin: 5,
-  sided: 'two',
-  seed: 1,
-  backend: 'auto',
-};
+export const DEEPLOG_OPTIONS = optionSchema({
+  ...SEQUENCE_OPTIONS,
+  h: int(10, { min: 1 }, { doc: 'h: keys in the window before the predicted one (left-padded with BOS)' }),
+  g: int(9, { min: 1 }, { doc: 'g: a next key among the g most probable ones is normal' }),
+  predictFirst: bool(false, {
+    doc: "Also predict (and judge) the first key, the entry API, from the BOS padding alone [I] (off: which API a user calls is the workload's choice; an unseen entry key is still a path anomaly)",
+  }),
+  hidden: intList([64, 64], {}, { doc: 'LSTM units per layer, bottom first (DeepLog: 2 layers of 64)' }),
+  epochs: int(150, { min: 1 }, { doc: 'Most training epochs (early stopping usually ends sooner)' }),
+  batchSize: int(128, { min: 1 }, { doc: '(window, next key) pairs per optimiser step' }),
+  learningRate: num(0.01, { gt: 0 }, { doc: "Adam's learning rate" }),
+  clipNorm: num(10, { gt: 0 }, { doc: "Each parameter's gradient is clipped to this L2 norm" }),
+  patience: int(10, { min: 0 }, { doc: 'Epochs without a better validation loss before stopping (0: no early stopping); the best weights are kept' }),
+  validFraction: num(0.1, { min: 0, lt: 1 }, { doc: 'Share of the training traces held out for early stopping' }),
+  aggregate: bool(true, { doc: 'Train on the distinct (window, next key) pairs weighted by their counts (the same loss); false: every pair of every trace, each epoch' }),
+  rtGroup: choice(TIME_GROUPS, 'transition', { doc: "Which times 3-sigma judges: gaps between consecutive events per key pair (WFG's rule), response times per call key, or per call path" }),
+  sigmaK: num(3, { gt: 0 }, { doc: 'A time is anomalous beyond mu +- sigmaK x sigma of its group' }),
+  sigmaFloor: num(1, { gt: 0 }, { doc: 'Floor of sigma, ms' }),
+  nMin: int(5, { min: 1 }, { doc: 'Fewest training samples a group needs to be judged' }),
+  sided: choice(SIDES, 'two', { doc: 'two: slow-downs and speed-ups; one: only slow-downs' }),
+  seed: int(1, { min: 0 }, { doc: "Seed of every random choice (an experiment cell's seed replaces it)" }),
+  backend: choice(BACKEND_CHOICES, 'auto', { doc: 'tfjs backend (docs/backends.md)' }),
+});
+
+export type DeepLogOptions = OptionsOf<typeof DEEPLOG_OPTIONS>;
+
+export const DEEPLOG_DEFAULTS: DeepLogOptions = defaultsOf(DEEPLOG_OPTIONS);
 
 /** The training report, with the vocabulary and the pairs trained on. */
 export interface DeepLogReport extends NetworkTrainReport {
@@ -112,8 +87,6 @@ export class DeepLogDetector implements Detector {
 
   constructor(options: Partial<DeepLogOptions> = {}) {
     this.options = { ...DEEPLOG_DEFAULTS, ...options };
-    const o = this.options;
-    requirePositiveIntegers(this.name, { h: o.h, g: o.g, hidden: o.hidden, batchSize: o.batchSize });
   }
 
   /** The training report of the last fit (epochs, losses, windows/s). */
@@ -151,7 +124,7 @@ export class DeepLogDetector implements Detector {
   }
 
   decide(scores: Float64Array): Uint8Array {
-    return Uint8Array.from(scores, (s) => (s > 1 ? 1 : 0));
+    return aboveThreshold(scores, 1);
   }
 
   async anomalyTypes(data: DetectorInput): Promise<(AnomalyType | null)[]> {

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { declareLstm, initLstm, LstmWeights, lstmBackward, lstmForward, type LstmGrads } from '../../src/model/lstm.ts';
-import { columnSums, oneHot, softmaxCrossEntropy } from '../../src/model/wasm-ops.ts';
-import { glorotNormal, LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
-import type { Random } from '../../src/util/random.ts';
-import type { TrainableNetwork } from '../shared/network-training.ts';
+import { declareLstm, initLstm, LstmWeights, lstmBackward, lstmForward, type LstmGrads } from '../../src/lib/model/lstm.ts';
+import { columnSums, oneHot, softmaxCrossEntropy } from '../../src/lib/model/wasm-ops.ts';
+import { glorotNormal, LayoutBuilder, ParamLayout, type Tensors } from '../../src/lib/model/params.ts';
+import type { Random } from '../../src/lib/util/random.ts';
+import type { TrainableNetwork } from '../../src/lib/model/network-training.ts';
 
 /**
  * DeepLog's log key model (Du et al., CCS'17; spec 3.2 step 3): one-hot keys of a window of h -> stacked
  * LSTMs -> the last step's state -> dense -> softmax over the key vocabulary. Trained with cross-entropy on
- * the next key; forward and backward are explicit (src/model/lstm.ts), the output layer's product transposed
+ * the next key; forward and backward are explicit (src/lib/model/lstm.ts), the output layer's product transposed
  * explicitly.
  */
 export interface NextKeyConfig {

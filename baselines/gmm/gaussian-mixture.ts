@@ -1,7 +1,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { Random } from '../../src/util/random.ts';
-import { LOG_2PI, logSumExp } from '../../src/density/logsumexp.ts';
-import type { Rows } from '../../src/density/density-model.ts';
+import { Random } from '../../src/lib/util/random.ts';
+import { LOG_2PI, logSumExp } from '../../src/lib/density/logsumexp.ts';
+import type { Rows } from '../../src/lib/density/density-model.ts';
 
 export type CovarianceType = 'full' | 'diag';
 

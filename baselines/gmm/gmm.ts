@@ -1,41 +1,35 @@
-import { Random } from '../../src/util/random.ts';
-import type { DensityModel, Rows } from '../../src/density/density-model.ts';
-import { GaussianMixture, type CovarianceType } from './gaussian-mixture.ts';
+import { Random } from '../../src/lib/util/random.ts';
+import type { DensityModel, Rows } from '../../src/lib/density/density-model.ts';
+import { choice, defaultsOf, int, intList, num, optionSchema, type OptionsOfShape } from '../../src/lib/options/schema.ts';
+import { GaussianMixture } from './gaussian-mixture.ts';
 
-export interface GmmOptions {
-  /** Candidate numbers of components; BIC picks one (default 1..8). */
-  components?: number[];
-  /** 'auto' = full covariance up to 64 dimensions, diagonal above (full EM is O(n d^2) per step). */
-  covariance?: CovarianceType | 'auto';
-  varianceFloor?: number;
-  maxIter?: number;
-  tol?: number;
-  /** Fit on at most this many rows (a seeded subsample); BIC on the same rows. */
-  maxRows?: number;
-  seed?: number;
-}
+/** The covariance of the mixture's components; 'auto' = full up to 64 dimensions, diagonal above. */
+export const GMM_COVARIANCES = ['auto', 'full', 'diag'] as const;
 
-/** The options GmmOptions names (the seed comes from the detector's pipeline). */
-export const GMM_OPTIONS: readonly (keyof GmmOptions)[] = ['components', 'covariance', 'varianceFloor', 'maxIter', 'tol', 'maxRows'];
+/** The GMM's own options as part of a method's option schema (the detector adds DENSITY_OPTIONS, the seed among them). */
+export const GMM_MODEL_OPTIONS = {
+  components: intList([1, 2, 3, 4, 5, 6, 7, 8], { min: 1 }, { doc: 'Candidate numbers of components; BIC picks one' }),
+  covariance: choice(GMM_COVARIANCES, 'auto', { doc: 'Component covariance; auto: full up to 64 dimensions, diagonal above (full EM is O(n d^2) per step)' }),
+  varianceFloor: num(1e-3, { gt: 0 }, { doc: 'Smallest variance (diag) or covariance eigenvalue (full) of a component' }),
+  maxIter: int(100, { min: 1 }, { doc: 'Upper bound on EM iterations per candidate' }),
+  tol: num(1e-4, { min: 0 }, { doc: 'EM stops when the mean log-likelihood per row improves by less than this' }),
+  maxRows: int(20_000, { min: 1 }, { doc: 'Fit on at most this many rows (a seeded subsample); BIC on the same rows' }),
+};
+
+export type GmmOptions = OptionsOfShape<typeof GMM_MODEL_OPTIONS> & { seed: number };
+
+const GMM_MODEL_DEFAULTS: GmmOptions = { ...defaultsOf(optionSchema(GMM_MODEL_OPTIONS)), seed: 1 };
 
 /** GMM density for TraceAnomaly's sec. VI: the number of components chosen by BIC over a range. */
 export class GmmDensity implements DensityModel {
   readonly name = 'gmm';
-  readonly options: Required<GmmOptions>;
+  readonly options: GmmOptions;
   model: GaussianMixture | null = null;
   /** BIC per candidate tried. */
   bicByComponents: Record<number, number> = {};
 
-  constructor(opts: GmmOptions = {}) {
-    this.options = {
-      components: opts.components ?? [1, 2, 3, 4, 5, 6, 7, 8],
-      covariance: opts.covariance ?? 'auto',
-      varianceFloor: opts.varianceFloor ?? 1e-3,
-      maxIter: opts.maxIter ?? 100,
-      tol: opts.tol ?? 1e-4,
-      maxRows: opts.maxRows ?? 20_000,
-      seed: opts.seed ?? 1,
-    };
+  constructor(opts: Partial<GmmOptions> = {}) {
+    this.options = { ...GMM_MODEL_DEFAULTS, ...opts };
   }
 
   fit(x: Rows): void {

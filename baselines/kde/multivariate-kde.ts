@@ -1,25 +1,25 @@
-import { Random } from '../../src/util/random.ts';
-import { LOG_2PI, logSumExp } from '../../src/density/logsumexp.ts';
-import type { DensityModel, Rows } from '../../src/density/density-model.ts';
+import { Random } from '../../src/lib/util/random.ts';
+import { LOG_2PI, logSumExp } from '../../src/lib/density/logsumexp.ts';
+import type { DensityModel, Rows } from '../../src/lib/density/density-model.ts';
+import { custom, defaultsOf, int, num, optionSchema, z, type OptionsOfShape } from '../../src/lib/options/schema.ts';
 import { subsample } from '../gmm/gmm.ts';
 
-export type BandwidthRule = 'scott' | 'silverman';
+/** The rules for the kernel bandwidth (a fixed number is the other choice). */
+export const KERNEL_BANDWIDTH_RULES = ['scott', 'silverman'] as const;
+export type BandwidthRule = (typeof KERNEL_BANDWIDTH_RULES)[number];
 
-export interface KdeOptions {
-  /**
-   * Per-dimension bandwidth h_j = factor * std_j with Scott's factor n^(-1/(d+4)) or Silverman's
-   * (4/(d+2))^(1/(d+4)) n^(-1/(d+4)), or one fixed bandwidth for every dimension.
-   */
-  kernelBandwidth?: BandwidthRule | number;
-  /** Lower bound on std_j before the rule is applied (constant -1 columns of normalised STVs have std 0). */
-  stdFloor?: number;
-  /** Reference points kept: exact up to this many training rows, else a seeded subsample of this size. */
-  maxReference?: number;
-  seed?: number;
-}
+/** The KDE's own options as part of a method's option schema (the detector adds DENSITY_OPTIONS, the seed among them). */
+export const KDE_MODEL_OPTIONS = {
+  kernelBandwidth: custom(z.union([z.enum(KERNEL_BANDWIDTH_RULES), z.number().gt(0)]), 'scott', {
+    doc: "Per-dimension bandwidth h_j = factor x std_j with Scott's factor n^(-1/(d+4)) or Silverman's (4/(d+2))^(1/(d+4)) n^(-1/(d+4)); or one fixed bandwidth (a number > 0) for every dimension",
+  }),
+  stdFloor: num(0.1, { gt: 0 }, { doc: 'Lower bound on std_j before the rule is applied (constant -1 columns of normalised STVs have std 0)' }),
+  maxReference: int(5000, { min: 1 }, { doc: 'Reference points kept: exact up to this many training rows, else a seeded subsample of this size' }),
+};
 
-/** The options KdeOptions names (the seed comes from the detector's pipeline). */
-export const KDE_OPTIONS: readonly (keyof KdeOptions)[] = ['kernelBandwidth', 'stdFloor', 'maxReference'];
+export type KdeOptions = OptionsOfShape<typeof KDE_MODEL_OPTIONS> & { seed: number };
+
+const KDE_MODEL_DEFAULTS: KdeOptions = { ...defaultsOf(optionSchema(KDE_MODEL_OPTIONS)), seed: 1 };
 
 /**
  * Multivariate Gaussian kernel density with a diagonal bandwidth (product kernel):
@@ -27,20 +27,15 @@ export const KDE_OPTIONS: readonly (keyof KdeOptions)[] = ['kernelBandwidth', 's
  */
 export class MultivariateKde implements DensityModel {
   readonly name = 'kde';
-  readonly options: Required<KdeOptions>;
+  readonly options: KdeOptions;
   private ref: Rows | null = null;
   /** Bandwidth per dimension after fitting. */
   h = new Float64Array(0);
   /** Rows of training data actually used as kernel centres. */
   referenceRows = 0;
 
-  constructor(opts: KdeOptions = {}) {
-    this.options = {
-      kernelBandwidth: opts.kernelBandwidth ?? 'scott',
-      stdFloor: opts.stdFloor ?? 0.1,
-      maxReference: opts.maxReference ?? 5000,
-      seed: opts.seed ?? 1,
-    };
+  constructor(opts: Partial<KdeOptions> = {}) {
+    this.options = { ...KDE_MODEL_DEFAULTS, ...opts };
   }
 
   fit(x: Rows): void {

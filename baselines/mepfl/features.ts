@@ -1,4 +1,4 @@
-import { ENTRANCE, responseTime, type Call, type Trace } from '../../src/trace/trace.ts';
+import { ENTRANCE, responseTime, type Call, type Trace } from '../../src/lib/trace/trace.ts';
 
 /** Per microservice, in this order (MEPFL's trace-only features, spec 11.2; [I] for the aggregation). */
 export const SERVICE_FEATURES = ['present', 'etMean', 'etMax', 'rsc', 'ait', 'ceo', 'iin'] as const;

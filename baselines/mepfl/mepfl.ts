@@ -1,13 +1,18 @@
-import type { DataSplit, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Localizer, RootCauseCandidate } from '../../src/contracts/localizer.ts';
-import { parseRootCause } from '../../src/metrics/root-cause.ts';
-import { InputError } from '../../src/util/errors.ts';
-import { requireTraces } from '../shared/trace-detector.ts';
+import type { DataSplit, DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Localizer, RootCauseCandidate } from '../../src/lib/contracts/localizer.ts';
+import { parseRootCause } from '../../src/lib/metrics/root-cause.ts';
+import { bool, choice, defaultsOf, int, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { InputError } from '../../src/lib/util/errors.ts';
+import { requireTraces } from '../../src/lib/detector/trace-detector.ts';
 import type { Classifier } from './classifier.ts';
 import { traceFeatures } from './features.ts';
 import { ForestClassifier } from './forest.ts';
 import { KnnClassifier } from './knn.ts';
 import { MlpClassifier } from './mlp.ts';
+
+export const MEPFL_LEARNERS = ['rf', 'knn', 'mlp'] as const;
+export const MAX_FEATURES = ['sqrt', 'all'] as const;
+export const CLASS_WEIGHTS = ['balanced', 'none'] as const;
 
 /**
  * MEPFL (Zhou et al., ESEC/FSE'19; spec sec. 11, [I] for the vectorisation and hyperparameters), supervised:
@@ -21,41 +26,27 @@ import { MlpClassifier } from './mlp.ts';
  * Not implemented: the latent-error (a) and fault-type (c) models and the per-microservice models (spec 11.2's
  * option); localisation uses (b) only.
  */
-export interface MepflOptions {
-  learner: 'rf' | 'knn' | 'mlp';
-  trees: number;
-  maxFeatures: 'sqrt' | 'all';
-  maxDepth: number;
-  minLeaf: number;
-  bootstrap: boolean;
-  neighbors: number;
-  hidden: number;
-  epochs: number;
-  learningRate: number;
-  batchSize: number;
-  l2: number;
-  classWeight: 'balanced' | 'none';
-  includeNormal: boolean;
-  seed: number;
-}
+export const MEPFL_OPTIONS = optionSchema({
+  learner: choice(MEPFL_LEARNERS, 'rf', { doc: 'Classifier: random forest, k nearest neighbours or a multi-layer perceptron' }),
+  trees: int(100, { min: 1 }, { doc: 'rf: trees of the forest' }),
+  maxFeatures: choice(MAX_FEATURES, 'sqrt', { doc: 'rf: features tried per split (sqrt of the feature count, or all)' }),
+  maxDepth: int(64, { min: 1 }, { doc: 'rf: deepest a tree grows' }),
+  minLeaf: int(1, { min: 1 }, { doc: 'rf: fewest samples in a leaf' }),
+  bootstrap: bool(true, { doc: 'rf: each tree on a bootstrap sample (else on every row)' }),
+  neighbors: int(5, { min: 1 }, { doc: 'knn: k, the neighbours that vote' }),
+  hidden: int(100, { min: 1 }, { doc: 'mlp: ReLU units of the hidden layer' }),
+  epochs: int(200, { min: 1 }, { doc: 'mlp: training epochs' }),
+  learningRate: num(1e-3, { gt: 0 }, { doc: "mlp: Adam's learning rate" }),
+  batchSize: int(200, { min: 1 }, { doc: 'mlp: minibatch size' }),
+  l2: num(1e-4, { min: 0 }, { doc: "mlp: L2 penalty on the weights (scikit-learn's alpha)" }),
+  classWeight: choice(CLASS_WEIGHTS, 'balanced', { doc: 'balanced: each class weighed by n / (classes x its count); none: all 1' }),
+  includeNormal: bool(false, { doc: "Add the normal training traces as a class 'none' (never a candidate)" }),
+  seed: int(0, { min: 0 }, { doc: "Seed of the forest's and the MLP's random choices (an experiment cell's seed replaces it)" }),
+});
 
-export const MEPFL_DEFAULTS: MepflOptions = {
-  learner: 'rf',
-  trees: 100,
-  maxFeatures: 'sqrt',
-  maxDepth: 64,
-  minLeaf: 1,
-  bootstrap: true,
-  neighbors: 5,
-  hidden: 100,
-  epochs: 200,
-  learningRate: 1e-3,
-  batchSize: 200,
-  l2: 1e-4,
-  classWeight: 'balanced',
-  includeNormal: false,
-  seed: 0,
-};
+export type MepflOptions = OptionsOf<typeof MEPFL_OPTIONS>;
+
+export const MEPFL_DEFAULTS: MepflOptions = defaultsOf(MEPFL_OPTIONS);
 
 const NONE = 'none';
 

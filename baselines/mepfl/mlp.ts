@@ -1,4 +1,4 @@
-import { Random } from '../../src/util/random.ts';
+import { Random } from '../../src/lib/util/random.ts';
 import type { Classifier } from './classifier.ts';
 
 export interface MlpOptions {

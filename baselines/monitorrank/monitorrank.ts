@@ -1,13 +1,16 @@
-import type { DataSplit, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Localizer, RootCauseCandidate } from '../../src/contracts/localizer.ts';
-import { ENTRANCE, responseTime, type Call, type Trace } from '../../src/trace/trace.ts';
-import { groupIncidents, traceStart, type Incident } from '../shared/incidents.ts';
-import { requireTraces } from '../shared/trace-detector.ts';
-import { monitorRankWalk, pearson, type WalkOptions } from './random-walk.ts';
+import type { DataSplit, DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Localizer, RootCauseCandidate } from '../../src/lib/contracts/localizer.ts';
+import { ENTRANCE, responseTime, type Call, type Trace } from '../../src/lib/trace/trace.ts';
+import { groupIncidents, traceStart, type Incident } from '../../src/lib/trace-features/incidents.ts';
+import { requireTraces } from '../../src/lib/detector/trace-detector.ts';
+import { bool, choice, defaultsOf, int, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { monitorRankWalk, pearson } from './random-walk.ts';
+
+export const MONITORRANK_NODES = ['service', 'service-endpoint'] as const;
 
 /**
  * MonitorRank (Kim, Sumbaly, Shah, SIGMETRICS'13; spec sec. 9, trace adaptation [I]). Incidents are runs of
- * anomalous traces (`incidentGapMin` apart at most, src: baselines/shared/incidents.ts). For each, over the
+ * anomalous traces (`incidentGapMin` apart at most, src: src/lib/trace-features/incidents.ts). For each, over the
  * traces that started from `historyMin` minutes before its first anomalous trace to its last one, every node (a
  * microservice, or `service-endpoint`: service and endpoint) gets a series of mean response times per
  * `bucketSec` bucket (an empty bucket repeats the last value); the call graph is the calls among those traces; the
@@ -19,29 +22,23 @@ import { monitorRankWalk, pearson, type WalkOptions } from './random-walk.ts';
  * incident are left out, so that an earlier fault's spike (the testbed injects one every ~20 minutes, closer than
  * the 60-minute history) does not decide the correlations of the next one.
  */
-export interface MonitorRankOptions extends WalkOptions {
-  bucketSec: number;
-  historyMin: number;
-  incidentGapMin: number;
-  minBuckets: number;
-  node: 'service' | 'service-endpoint';
-  excludeFrontend: boolean;
-  cleanHistory: boolean;
-}
+export const MONITORRANK_OPTIONS = optionSchema({
+  rho: num(0.1, { min: 0 }, { doc: 'Weight of a backward edge (callee to caller) relative to the forward one' }),
+  alpha: num(0.85, { min: 0, max: 1 }, { doc: 'Probability that the walk follows an edge rather than teleporting (personalised PageRank)' }),
+  tol: num(1e-10, { min: 0 }, { doc: 'The walk stops when the L1 change of the visit probabilities falls below this' }),
+  maxIter: int(200, { min: 1 }, { doc: 'Upper bound on walk iterations' }),
+  bucketSec: num(60, { gt: 0 }, { doc: 'Width of a response-time series bucket, in seconds' }),
+  historyMin: num(60, { min: 0 }, { doc: "Minutes of traffic before an incident's first anomalous trace that the series cover" }),
+  incidentGapMin: num(5, { min: 0 }, { doc: 'Anomalous traces at most this many minutes apart form one incident' }),
+  minBuckets: int(10, { min: 0 }, { doc: 'Fewest buckets for the correlations to count; with fewer the walk follows the call graph alone' }),
+  node: choice(MONITORRANK_NODES, 'service', { doc: 'What a node of the call graph is: a microservice, or a service and endpoint' }),
+  excludeFrontend: bool(true, { doc: 'Leave the frontend out of the ranking' }),
+  cleanHistory: bool(true, { doc: 'Leave out the history buckets that overlap another incident' }),
+});
 
-export const MONITORRANK_DEFAULTS: MonitorRankOptions = {
-  rho: 0.1,
-  alpha: 0.85,
-  tol: 1e-10,
-  maxIter: 200,
-  bucketSec: 60,
-  historyMin: 60,
-  incidentGapMin: 5,
-  minBuckets: 10,
-  node: 'service',
-  excludeFrontend: true,
-  cleanHistory: true,
-};
+export type MonitorRankOptions = OptionsOf<typeof MONITORRANK_OPTIONS>;
+
+export const MONITORRANK_DEFAULTS: MonitorRankOptions = defaultsOf(MONITORRANK_OPTIONS);
 
 export class MonitorRankLocalizer implements Localizer {
   readonly name = 'monitorrank';

@@ -1,92 +1,64 @@
-import { useBackend, type BackendChoice } from '../../src/backend/backend.ts';
-import type { AnomalyType, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
-import type { Trace } from '../../src/trace/trace.ts';
-import { InputError } from '../../src/util/errors.ts';
-import { Random } from '../../src/util/random.ts';
-import { DEFAULT_SEQUENCE, linearise, type EventSequence, type SequenceOptions } from '../shared/linearise.ts';
-import { requirePositiveIntegers } from '../shared/options.ts';
-import { chunks, trainNetwork, validationSplit, type NetworkTrainReport } from '../shared/network-training.ts';
-import { GroupMoments, type Bands } from '../shared/three-sigma.ts';
-import { requireTraces } from '../shared/trace-detector.ts';
-import { BOS, EOS, KeyVocabulary, UNK } from '../shared/vocabulary.ts';
+import { BACKEND_CHOICES, useBackend } from '../../src/lib/backend/backend.ts';
+import { aboveThreshold } from '../../src/lib/decision/threshold.ts';
+import type { AnomalyType, DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Detector, FitHooks } from '../../src/lib/contracts/detector.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
+import { InputError } from '../../src/lib/util/errors.ts';
+import { Random } from '../../src/lib/util/random.ts';
+import { linearise, SEQUENCE_OPTIONS, type EventSequence } from '../../src/lib/trace-features/linearise.ts';
+import { bool, choice, defaultsOf, int, intList, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { chunks, trainNetwork, validationSplit, type NetworkTrainReport } from '../../src/lib/model/network-training.ts';
+import { GroupMoments, type Bands } from '../../src/lib/decision/three-sigma.ts';
+import { requireTraces } from '../../src/lib/detector/trace-detector.ts';
+import { BOS, EOS, KeyVocabulary, UNK } from '../../src/lib/trace-features/vocabulary.ts';
 import { MultimodalNet, type SequenceBatch } from './network.ts';
+
+export const LABEL_KINDS = ['call-key', 'status-endpoint-host'] as const;
+export type LabelKind = (typeof LABEL_KINDS)[number];
+export const TIME_SCALES = ['linear', 'log'] as const;
+export type TimeScale = (typeof TIME_SCALES)[number];
 
 /**
  * Multimodal LSTM (Nedelkoski et al., CLOUD'19; paper sec. I-A; spec 7): a two-input LSTM over each trace's
  * event labels and normalised response times, in execution order, that predicts the next label and the next
- * response time at every step. A trace is anomalous when some true next label is not among the k most probable
+ * response time at every step. A trace is anomalous when some true next label is not among the topK most probable
  * (or a label is unknown), or when some next time's squared error exceeds mu + z sigma of the training errors
  * for that label. The paper's point stands: it flags traces without saying which kind of anomaly they hold, so
  * it names no types (Table II's N/A).
  *
- * Score: max(largest rank of a true next label / k, largest (error - mu) / sigma / z), +Infinity with an unknown
+ * Score: max(largest rank of a true next label / topK, largest (error - mu) / sigma / z), +Infinity with an unknown
  * label; flagged when above 1.
  */
-export type LabelKind = 'call-key' | 'status-endpoint-host';
+export const MULTIMODAL_OPTIONS = optionSchema({
+  ...SEQUENCE_OPTIONS,
+  label: choice(LABEL_KINDS, 'call-key', { doc: "What an event's label is: its call key [I] or the paper's HTTP code | URL | host" }),
+  predictFirst: bool(false, {
+    doc: "Also predict (and judge) the first label, the entry API, from BOS alone [I] (off, as for DeepLog*: which API a user calls is the workload's choice; an unknown entry label is still anomalous)",
+  }),
+  minCount: int(5, { min: 1 }, { doc: 'Labels seen fewer times in training are unknown (UNK)' }),
+  maxLabels: int(500, { min: 1 }, { doc: 'At most this many labels (the most frequent)' }),
+  timeScale: choice(TIME_SCALES, 'linear', { doc: "Response times are min-max scaled to [0, 1] over the training calls ('linear', the paper) or after log(1 + x)" }),
+  labelUnits: int(32, { min: 1 }, { doc: 'LSTM units of the label branch' }),
+  timeUnits: int(8, { min: 1 }, { doc: 'LSTM units of the time branch' }),
+  shared: intList([64, 64], {}, { doc: 'Units of the shared LSTM layers, bottom first' }),
+  lambda: num(1, { min: 0 }, { doc: 'Weight of the time loss against the label loss' }),
+  epochs: int(8, { min: 1 }, { doc: 'Most training epochs (early stopping may end sooner)' }),
+  batchSize: int(128, { min: 1 }, { doc: 'Traces (of one length) per optimiser step' }),
+  learningRate: num(0.02, { gt: 0 }, { doc: "Adam's learning rate" }),
+  clipNorm: num(10, { gt: 0 }, { doc: "Each parameter's gradient is clipped to this L2 norm" }),
+  patience: int(2, { min: 0 }, { doc: 'Epochs without a better validation loss before stopping (0: no early stopping); the best weights are kept' }),
+  validFraction: num(0.1, { min: 0, lt: 1 }, { doc: 'Share of the training traces held out for early stopping' }),
+  topK: int(5, { min: 1 }, { doc: "The paper's k: a true next label among the topK most probable is normal" }),
+  z: num(3, { gt: 0 }, { doc: "z: a next time's squared error above mu + z sigma of its label's training errors is anomalous" }),
+  errorFloor: num(1e-4, { gt: 0 }, { doc: 'Floor of sigma of the squared errors (in squared scaled-time units)' }),
+  nMin: int(5, { min: 1 }, { doc: 'Labels with fewer training errors are not judged on time' }),
+  seed: int(1, { min: 0 }, { doc: "Seed of every random choice (an experiment cell's seed replaces it)" }),
+  backend: choice(BACKEND_CHOICES, 'auto', { doc: 'tfjs backend (docs/backends.md)' }),
+});
 
-export interface MultimodalOptions extends SequenceOptions {
-  /** What an event's label is: its call key (default [I]) or the paper's HTTP code | URL | host. */
-  label: LabelKind;
-  /**
-   * Also predict (and judge) the first label, the entry API, from BOS alone. Off by default [I], as for DeepLog*:
-   * which API a user calls is the workload's choice; an unknown entry label is still anomalous.
-   */
-  predictFirst: boolean;
-  /** Labels seen fewer times in training are unknown (UNK). */
-  minCount: number;
-  /** At most this many labels (the most frequent). */
-  maxLabels: number;
-  /** Response times are min-max scaled to [0, 1] over the training calls ('linear', the paper) or after log(1 + x). */
-  timeScale: 'linear' | 'log';
-  labelUnits: number;
-  timeUnits: number;
-  /** Units of the shared LSTM layers, bottom first. */
-  shared: number[];
-  /** Weight of the time loss against the label loss. */
-  lambda: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  clipNorm: number;
-  patience: number;
-  validFraction: number;
-  /** k: a true next label among the k most probable is normal. */
-  k: number;
-  /** z: a next time's squared error above mu + z sigma of its label's training errors is anomalous. */
-  z: number;
-  /** Floor of sigma of the squared errors (in squared scaled-time units). */
-  errorFloor: number;
-  /** Labels with fewer training errors are not judged on time. */
-  nMin: number;
-  seed: number;
-  backend: BackendChoice;
-}
+export type MultimodalOptions = OptionsOf<typeof MULTIMODAL_OPTIONS>;
 
-export const MULTIMODAL_DEFAULTS: MultimodalOptions = {
-  ...DEFAULT_SEQUENCE,
-  label: 'call-key',
-  predictFirst: false,
-  minCount: 5,
-  maxLabels: 500,
-  timeScale: 'linear',
-  labelUnits: 32,
-  timeUnits: 8,
-  shared: [64, 64],
-  lambda: 1,
-  epochs: 8,
-  batchSize: 128,
-  learningRate: 0.02,
-  clipNorm: 10,
-  patience: 2,
-  validFraction: 0.1,
-  k: 5,
-  z: 3,
-  errorFloor: 1e-4,
-  nMin: 5,
-  seed: 1,
-  backend: 'auto',
-};
+export const MULTIMODAL_DEFAULTS: MultimodalOptions = defaultsOf(MULTIMODAL_OPTIONS);
 
 /** A trace as the network reads it: input labels (BOS first), input times (0 first), both `steps` long. */
 interface Encoded {
@@ -120,8 +92,6 @@ export class MultimodalLstmDetector implements Detector {
 
   constructor(options: Partial<MultimodalOptions> = {}) {
     this.options = { ...MULTIMODAL_DEFAULTS, ...options };
-    const o = this.options;
-    requirePositiveIntegers(this.name, { k: o.k, labelUnits: o.labelUnits, timeUnits: o.timeUnits, shared: o.shared, batchSize: o.batchSize });
   }
 
   /** The training report of the last fit (epochs, losses, sequences/s). */
@@ -184,7 +154,7 @@ export class MultimodalLstmDetector implements Detector {
         if (!Number.isNaN(z)) rt[row] = Math.max(rt[row], z / o.z);
       },
       (row, rank, t) => {
-        if (t > 0 || o.predictFirst) path[row] = Math.max(path[row], rank / o.k);
+        if (t > 0 || o.predictFirst) path[row] = Math.max(path[row], rank / o.topK);
       },
       (done) => hooks?.progress?.({ phase: 'score', done, total: traces.length, unit: 'traces' }),
     );
@@ -194,7 +164,7 @@ export class MultimodalLstmDetector implements Detector {
   }
 
   decide(scores: Float64Array): Uint8Array {
-    return Uint8Array.from(scores, (s) => (s > 1 ? 1 : 0));
+    return aboveThreshold(scores, 1);
   }
 }
 
@@ -259,10 +229,10 @@ export function frequentLabels(labels: string[][], minCount: number, maxLabels: 
   return vocab;
 }
 
-const scaled = (x: number, kind: 'linear' | 'log'): number => (kind === 'log' ? Math.log1p(Math.max(0, x)) : x);
+const scaled = (x: number, kind: TimeScale): number => (kind === 'log' ? Math.log1p(Math.max(0, x)) : x);
 
 /** Min and span of the (log-)response times of the training calls (span 1 when all are equal). */
-function timeScale(events: EventSequence[], kind: 'linear' | 'log'): { lo: number; span: number } {
+function timeScale(events: EventSequence[], kind: TimeScale): { lo: number; span: number } {
   let lo = Infinity;
   let hi = -Infinity;
   for (const ev of events) {
@@ -276,7 +246,7 @@ function timeScale(events: EventSequence[], kind: 'linear' | 'log'): { lo: numbe
   return { lo, span: hi > lo ? hi - lo : 1 };
 }
 
-function encode(labels: string[], events: EventSequence, vocab: KeyVocabulary, scale: { lo: number; span: number }, kind: 'linear' | 'log'): Encoded {
+function encode(labels: string[], events: EventSequence, vocab: KeyVocabulary, scale: { lo: number; span: number }, kind: TimeScale): Encoded {
   const n = labels.length;
   const ids = new Int32Array(n + 1);
   const times = new Float32Array(n + 1);

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { declareLstm, initLstm, LstmWeights, lstmBackward, lstmForward, type LstmTape } from '../../src/model/lstm.ts';
-import { columnSums, oneHot, softmaxCrossEntropy } from '../../src/model/wasm-ops.ts';
-import { glorotNormal, LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
-import type { Random } from '../../src/util/random.ts';
-import type { TrainableNetwork } from '../shared/network-training.ts';
+import { declareLstm, initLstm, LstmWeights, lstmBackward, lstmForward, type LstmTape } from '../../src/lib/model/lstm.ts';
+import { columnSums, oneHot, softmaxCrossEntropy } from '../../src/lib/model/wasm-ops.ts';
+import { glorotNormal, LayoutBuilder, ParamLayout, type Tensors } from '../../src/lib/model/params.ts';
+import type { Random } from '../../src/lib/util/random.ts';
+import type { TrainableNetwork } from '../../src/lib/model/network-training.ts';
 
 /**
  * The Multimodal LSTM of Nedelkoski et al. (CLOUD'19; spec 7.3): at each step the one-hot label of the current
  * event feeds one LSTM branch and its normalised response time another; their states, side by side, feed a
  * stack of shared LSTMs whose state predicts, per step, the next label (softmax) and the next response time
  * (sigmoid). Loss: mean cross-entropy of the next labels + lambda x mean squared error of the next times.
- * Forward and backward are explicit (src/model/lstm.ts); output products transposed explicitly.
+ * Forward and backward are explicit (src/lib/model/lstm.ts); output products transposed explicitly.
  */
 export interface MultimodalConfig {
   /** Label ids 0..labels-1 (reserved ones included). */

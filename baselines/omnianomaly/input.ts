@@ -1,10 +1,10 @@
-import type { DetectorInput } from '../../src/contracts/dataset.ts';
-import { testMatrix, trainingMatrix, type InputSpace } from '../../src/detector/prepare.ts';
-import { ABSENT, type StvMatrix } from '../../src/stv/matrix.ts';
-import { fitNormalisation } from '../../src/stv/normalise.ts';
-import { InputError } from '../../src/util/errors.ts';
-import { fillGaps, responseTimeMatrix, timeOrder, type Combine, type FillRule, type MicroserviceKey } from '../shared/rt-series.ts';
-import { GroupIndex } from '../shared/three-sigma.ts';
+import type { DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import { testMatrix, trainingMatrix, type InputSpace } from '../../src/lib/detector/prepare.ts';
+import { ABSENT, type StvMatrix } from '../../src/lib/stv/matrix.ts';
+import { fitNormalisation } from '../../src/lib/stv/normalise.ts';
+import { InputError } from '../../src/lib/util/errors.ts';
+import { fillGaps, responseTimeMatrix, timeOrder, type Combine, type FillRule, type MicroserviceKey } from '../../src/lib/trace-features/rt-series.ts';
+import { GroupIndex } from '../../src/lib/decision/three-sigma.ts';
 
 /**
  * What one time step of OmniAnomaly's series holds [I]:
@@ -14,8 +14,8 @@ import { GroupIndex } from '../shared/three-sigma.ts';
  *   no start times: rows are taken in file order, a degraded mode (spec 1.8).
  * Either way a trace is one time step, and a feature the trace lacks is a missing point, filled by `fill`.
  */
-export type Dimensions = 'microservice' | 'callpath';
-export const DIMENSIONS: readonly Dimensions[] = ['microservice', 'callpath'];
+export const DIMENSIONS = ['microservice', 'callpath'] as const;
+export type Dimensions = (typeof DIMENSIONS)[number];
 
 export interface InputOptions {
   dimensions: Dimensions;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { product } from '../../src/model/dense.ts';
-import { HALF_LOG_2PI, standardNormalLogDensity } from '../../src/model/gaussian.ts';
+import { product } from '../../src/lib/model/dense.ts';
+import { HALF_LOG_2PI, standardNormalLogDensity } from '../../src/lib/model/gaussian.ts';
 
 /**
  * OmniAnomaly's prior over z_1..T (its official code: a linear Gaussian state-space model with identity

@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { dense, product, softplus } from '../../src/model/dense.ts';
-import { buildFlow } from '../../src/model/flows/build.ts';
-import type { FlowLayer } from '../../src/model/flows/flow.ts';
-import { HALF_LOG_2PI, gaussianLogDensity } from '../../src/model/gaussian.ts';
-import { declareGru, gruSequence, initGru } from '../../src/model/gru.ts';
-import { l2Penalty, LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
-import type { SgvbModel } from '../../src/model/sgvb-model.ts';
-import type { Random } from '../../src/util/random.ts';
+import { dense, product, softplus } from '../../src/lib/model/dense.ts';
+import { buildFlow } from '../../src/lib/model/flows/build.ts';
+import type { FlowLayer } from '../../src/lib/model/flows/flow.ts';
+import { HALF_LOG_2PI, gaussianLogDensity } from '../../src/lib/model/gaussian.ts';
+import { declareGru, gruSequence, initGru } from '../../src/lib/model/gru.ts';
+import { l2Penalty, LayoutBuilder, ParamLayout, type Tensors } from '../../src/lib/model/params.ts';
+import type { SgvbModel } from '../../src/lib/model/sgvb-model.ts';
+import type { Random } from '../../src/lib/util/random.ts';
 import { priorLogDensity, type PriorKind } from './lgssm-prior.ts';
+
+/** Activations of the dense layers after each GRU: none (the official code) or leaky ReLU. */
+export const DENSE_ACTIVATIONS = ['linear', 'leaky'] as const;
+export type DenseActivation = (typeof DENSE_ACTIVATIONS)[number];
 
 /** The shape of OmniAnomaly's network; official defaults in brackets (spec 8.1), ours in OMNI_DEFAULTS. */
 export interface OmniConfig {
@@ -24,7 +28,7 @@ export interface OmniConfig {
   /** Planar flow layers on each z_t [20]. */
   flowLength: number;
   /** Activation of those dense layers: none in the official code ('linear'), or leaky ReLU. */
-  denseActivation: 'linear' | 'leaky';
+  denseActivation: DenseActivation;
   /** The prior over z_1..T: the linear Gaussian state-space model ('lgssm') or N(0, I) per step. */
   prior: PriorKind;
   /** Added to every softplus std [1e-4]. */
@@ -41,7 +45,7 @@ const ALPHA = 0.2;
  * - q-net: e_t = GRU(x_1..t), two dense layers; q(z_t | x_<=t, z_{t-1}) = N(mu, sigma^2) with
  *   [mu, pre-sigma] = Dense([e_t, z_{t-1}]), sigma = softplus(.) + eps, z_0 = 0, sampled step by step (standard
  *   normal noise, a documented deviation from the official truncated normal); each z_t then passes through K
- *   planar flows (src/model/flows/planar.ts), log q = log q0 - sum log|det|;
+ *   planar flows (src/lib/model/flows/planar.ts), log q = log q0 - sum log|det|;
  * - p-net: d_t = GRU(z_1..t), two dense layers; p(x_t | z_<=t) = N(mu_x, sigma_x^2), sigma_x = softplus(.) + eps;
  * - prior: the LGSSM of lgssm-prior.ts (or N(0, I));
  * - loss: -ELBO of the whole window (sum over steps and features) + L2 on the dense kernels.

@@ -1,77 +1,57 @@
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_CHOICES, useBackend, type BackendChoice } from '../../src/backend/backend.ts';
-import { inputIds, type AnomalyType, type DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
-import { GPD_METHODS, potThreshold, type GpdMethod, type PotThreshold } from '../../src/decision/pot.ts';
-import { traceKey } from '../../src/detector/analysis.ts';
-import { scoreNoiseInto } from '../../src/model/noise.ts';
-import { trainParams, type TrainReport } from '../../src/model/trainer.ts';
-import { DEFAULT_TRAIN } from '../../src/model/train-options.ts';
-import { InputError } from '../../src/util/errors.ts';
-import { checkChoice } from '../shared/options.ts';
-import { COMBINES, FILL_RULES, MICROSERVICE_KEYS, windowsEndingAt, type Combine, type FillRule, type MicroserviceKey } from '../shared/rt-series.ts';
-import { DIMENSIONS, OmniInput, type Dimensions, type Series } from './input.ts';
+import { aboveThreshold } from '../../src/lib/decision/threshold.ts';
+import { BACKEND_CHOICES, useBackend } from '../../src/lib/backend/backend.ts';
+import { inputIds, type AnomalyType, type DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Detector, FitHooks } from '../../src/lib/contracts/detector.ts';
+import { GPD_METHODS, potThreshold, type PotThreshold } from '../../src/lib/decision/pot.ts';
+import { traceKey } from '../../src/lib/detector/analysis.ts';
+import { scoreNoiseInto } from '../../src/lib/model/noise.ts';
+import { trainParams, type TrainReport } from '../../src/lib/model/trainer.ts';
+import { DEFAULT_TRAIN } from '../../src/lib/model/train-options.ts';
+import { InputError } from '../../src/lib/util/errors.ts';
+import { choice, defaultsOf, int, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { COMBINES, FILL_RULES, MICROSERVICE_KEYS, windowsEndingAt } from '../../src/lib/trace-features/rt-series.ts';
+import { DIMENSIONS, OmniInput, type Series } from './input.ts';
 import { PRIORS } from './lgssm-prior.ts';
-import { OmniModel, type OmniConfig } from './model.ts';
+import { DENSE_ACTIVATIONS, OmniModel, type OmniConfig } from './model.ts';
+
+// rt-series.ts's lists, as the non-empty tuples `choice` takes
 
 /**
  * Every OmniAnomaly option: the network's shape (OmniConfig, less what the data decides) and the rest; official
- * defaults (spec 8.1) in the comments where ours differ for CPU training.
+ * defaults (spec 8.1) in brackets where ours differ for CPU training.
  */
-export interface OmniOptions extends Omit<OmniConfig, 'features' | 'stdEpsilon'> {
-  dimensions: Dimensions;
-  key: MicroserviceKey;
-  combine: Combine;
-  fill: FillRule;
-  /** Epochs at most (official 10). */
-  epochs: number;
-  /** Windows per step (official 50). */
-  batchSize: number;
-  learningRate: number;
-  /** The learning rate is halved every this many epochs (official 40). */
-  lrDecayEvery: number;
-  clipNorm: number;
-  /** The last share of the training series' windows, for early stopping (official 0.3). */
-  validFraction: number;
-  /** Epochs without a better validation loss before stopping; the best weights are kept. */
-  patience: number;
-  /** POT on the training windows' scores: level (official default 0.01), risk q (1e-3), GPD fit. */
-  potLevel: number;
-  potQ: number;
-  potMethod: GpdMethod;
-  /** z samples per window when scoring (official test_n_z = 1). */
-  scoreSamples: number;
-  seed: number;
-  backend: BackendChoice;
-}
+export const OMNI_OPTIONS = optionSchema({
+  dimensions: choice(DIMENSIONS, 'microservice', { doc: "What a time step holds: the trace's microservice response times (the paper), or its STV call paths (spec 8.2)" }),
+  key: choice(MICROSERVICE_KEYS, 'service', { doc: 'Dimensions microservice: a microservice by service name or callee#endpoint' }),
+  combine: choice(COMBINES, 'mean', { doc: 'Dimensions microservice: several calls of the microservice in one trace' }),
+  fill: choice(FILL_RULES, 'absent', { doc: 'A missing point: -1 (below every scaled time, spec 8.2), 0 ms, the last observed value, or the training mean' }),
+  window: int(20, { min: 1 }, { doc: 'T: time steps (traces) per window [100]' }),
+  latent: int(3, { min: 1 }, { doc: 'Z: latent dimensions per time step' }),
+  rnnHidden: int(64, { min: 1 }, { doc: 'GRU width of the inference and the generative net [500]' }),
+  denseDim: int(64, { min: 1 }, { doc: 'Width of the two dense layers after each GRU [500]' }),
+  flowLength: int(20, { min: 0 }, { doc: 'Planar flow layers on each z_t' }),
+  denseActivation: choice(DENSE_ACTIVATIONS, 'linear', { doc: "Activation of those dense layers: none in the official code ('linear'), or leaky ReLU" }),
+  prior: choice(PRIORS, 'lgssm', { doc: 'The prior over z_1..T: the linear Gaussian state-space model, or N(0, I) per step' }),
+  epochs: int(10, { min: 1 }, { doc: 'Epochs at most' }),
+  batchSize: int(256, { min: 1 }, { doc: 'Windows per step [50]' }),
+  learningRate: num(1e-3, { gt: 0 }, { doc: "Adam's learning rate" }),
+  lrDecayEvery: int(40, { min: 1 }, { doc: 'The learning rate is halved every this many epochs' }),
+  l2: num(1e-4, { min: 0 }, { doc: 'L2 weight on the dense kernels' }),
+  clipNorm: num(10, { gt: 0 }, { doc: "Each parameter's gradient is clipped to this L2 norm" }),
+  validFraction: num(0.3, { min: 0, lt: 1 }, { doc: "The last share of the training series' windows, for early stopping" }),
+  patience: int(3, { min: 1 }, { doc: 'Epochs without a better validation loss before stopping; the best weights are kept' }),
+  potLevel: num(0.01, { gt: 0, lt: 1 }, { doc: "POT on the training windows' scores: the share of them above the initial threshold t0" }),
+  potQ: num(1e-3, { gt: 0, lt: 1 }, { doc: 'POT risk q: the threshold is the score exceeded with probability q' }),
+  potMethod: choice(GPD_METHODS, 'grimshaw', { doc: "POT's GPD fit" }),
+  scoreSamples: int(1, { min: 1 }, { doc: 'z samples per window when scoring (official test_n_z = 1)' }),
+  seed: int(1, { min: 0 }, { doc: "Seed of every random choice (an experiment cell's seed replaces it)" }),
+  backend: choice(BACKEND_CHOICES, 'auto', { doc: 'tfjs backend (docs/backends.md)' }),
+});
 
-export const OMNI_DEFAULTS: OmniOptions = {
-  dimensions: 'microservice',
-  key: 'service',
-  combine: 'mean',
-  fill: 'absent',
-  window: 20,
-  latent: 3,
-  rnnHidden: 64,
-  denseDim: 64,
-  flowLength: 20,
-  denseActivation: 'linear',
-  prior: 'lgssm',
-  epochs: 10,
-  batchSize: 256,
-  learningRate: 1e-3,
-  lrDecayEvery: 40,
-  l2: 1e-4,
-  clipNorm: 10,
-  validFraction: 0.3,
-  patience: 3,
-  potLevel: 0.01,
-  potQ: 1e-3,
-  potMethod: 'grimshaw',
-  scoreSamples: 1,
-  seed: 1,
-  backend: 'auto',
-};
+export type OmniOptions = OptionsOf<typeof OMNI_OPTIONS>;
+
+export const OMNI_DEFAULTS: OmniOptions = defaultsOf(OMNI_OPTIONS);
 
 export interface OmniFitted {
   spec: OmniConfig;
@@ -105,12 +85,7 @@ export class OmniAnomalyDetector implements Detector {
 
   constructor(options: Partial<OmniOptions> = {}) {
     this.options = { ...OMNI_DEFAULTS, ...options };
-    const o = this.options;
-    if (!(Number.isInteger(o.window) && o.window >= 1)) throw new InputError({}, `omnianomaly: window must be a positive integer, not ${o.window}`);
-    if (!(Number.isInteger(o.scoreSamples) && o.scoreSamples >= 1)) throw new InputError({}, `omnianomaly: scoreSamples must be a positive integer, not ${o.scoreSamples}`);
-    const choices: [keyof OmniOptions, readonly string[]][] = [['dimensions', DIMENSIONS], ['key', MICROSERVICE_KEYS], ['combine', COMBINES], ['fill', FILL_RULES], ['denseActivation', ['linear', 'leaky']], ['prior', PRIORS], ['potMethod', GPD_METHODS], ['backend', BACKEND_CHOICES]];
-    for (const [k, allowed] of choices) checkChoice('omnianomaly', k, o[k], allowed);
-    this.input = new OmniInput(o);
+    this.input = new OmniInput(this.options);
   }
 
   get needs(): 'traces' | 'either' {
@@ -208,8 +183,7 @@ export class OmniAnomalyDetector implements Detector {
   }
 
   decide(scores: Float64Array): Uint8Array {
-    const z = this.model.pot.threshold;
-    return Uint8Array.from(scores, (s) => (s > z ? 1 : 0));
+    return aboveThreshold(scores, this.model.pot.threshold);
   }
 
   async anomalyTypes(data: DetectorInput): Promise<(AnomalyType | null)[]> {

@@ -1,19 +1,24 @@
-import type { DataSplit, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Localizer, RootCauseCandidate } from '../../src/contracts/localizer.ts';
-import { CallPathList, type PathDefinition } from '../../src/callpaths/call-path-list.ts';
-import type { EdgeLabel } from '../../src/callpaths/edges.ts';
-import { ENTRANCE, responseTime, type Trace } from '../../src/trace/trace.ts';
-import { codeMatches } from '../rules/rule-set.ts';
-import { groupIncidents, traceStart } from '../shared/incidents.ts';
-import { GroupMoments, type Bands, type SigmaRule } from '../shared/three-sigma.ts';
-import { requireTraces } from '../shared/trace-detector.ts';
+import type { DataSplit, DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Localizer, RootCauseCandidate } from '../../src/lib/contracts/localizer.ts';
+import { CallPathList, PATH_DEFINITIONS } from '../../src/lib/callpaths/call-path-list.ts';
+import { EDGE_LABELS } from '../../src/lib/callpaths/edges.ts';
+import { SIDES } from '../../src/lib/hstv/hstv-index.ts';
+import { bool, choice, defaultsOf, int, num, optionSchema, textList, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { ENTRANCE, responseTime, type Trace } from '../../src/lib/trace/trace.ts';
+import { codeMatches } from '../rule/rule-set.ts';
+import { groupIncidents, traceStart } from '../../src/lib/trace-features/incidents.ts';
+import { GroupMoments, type Bands, type SigmaRule } from '../../src/lib/decision/three-sigma.ts';
+import { requireTraces } from '../../src/lib/detector/trace-detector.ts';
 import { prefixSpan } from './prefixspan.ts';
+
+export const RCSF_ERROR_PATHS = ['all', 'deepest'] as const;
+export const RCSF_SCOPES = ['incident', 'trace'] as const;
 
 /**
  * RCSF (Wang et al., IWQoS'15; spec sec. 10, trace adaptation [I]). Per incident (anomalous traces at most
  * `incidentGapMin` apart; `scope: 'trace'` takes each trace alone):
  * 1. a call is an error node when its status matches `faultCodes` or its response time leaves the 3-sigma band
- *    of its call path (spec 1.6: mean +- k sigma of the normal training traces' calls on that STV dimension,
+ *    of its call path (spec 1.6: mean +- sigmaK sigma of the normal training traces' calls on that STV dimension,
  *    sigma floored at `sigmaFloor`, paths with fewer than `nMin` samples not judged);
  * 2. error paths: for each anomalous trace and each error node (`errorPaths: 'all'`, the spec) or each error node
  *    with no error node below it (`'deepest'`: the paper's "paths from alarming frontend nodes to error backend
@@ -25,39 +30,26 @@ import { prefixSpan } from './prefixspan.ts';
  *    entrance services (`excludeFrontend`) and the services in `exclude` (gateways) are not candidates.
  * `score` is an ordinal of that order (higher = better; equal keys tie).
  */
-export interface RcsfOptions {
-  minSup: number;
-  maxPatternLength: number;
-  errorPaths: 'all' | 'deepest';
-  k: number;
-  sigmaFloor: number;
-  nMin: number;
-  sided: 'two' | 'one';
-  faultCodes: string[];
-  incidentGapMin: number;
-  scope: 'incident' | 'trace';
-  excludeFrontend: boolean;
-  exclude: string[];
-  definition: PathDefinition;
-  edgeLabel: EdgeLabel;
-}
+export const RCSF_OPTIONS = optionSchema({
+  minSup: num(0.1, { gt: 0, max: 1 }, { doc: "Support a sequential pattern needs: its share of the incident's error paths" }),
+  maxPatternLength: int(10, { min: 1 }, { doc: 'Most services in a pattern' }),
+  errorPaths: choice(RCSF_ERROR_PATHS, 'all', { doc: 'all: a path to every error node (the spec); deepest: only to error nodes with no error node below' }),
+  sigmaK: num(3, { gt: 0 }, { doc: "A call is an error node beyond mean +- sigmaK x sigma of its call path's normal response times" }),
+  sigmaFloor: num(1, { gt: 0 }, { doc: 'Floor of sigma, in ms' }),
+  nMin: int(5, { min: 1 }, { doc: 'Fewest training samples of a call path for its calls to be judged' }),
+  sided: choice(SIDES, 'two', { doc: 'two: slow-downs and speed-ups; one: only slow-downs' }),
+  faultCodes: textList(['5xx', 'error'], { doc: 'Status patterns that make a call an error node (5xx: any 5xx code)' }),
+  incidentGapMin: num(5, { min: 0 }, { doc: 'Anomalous traces at most this many minutes apart form one incident' }),
+  scope: choice(RCSF_SCOPES, 'incident', { doc: 'Mine the error paths of an incident together, or of each trace alone' }),
+  excludeFrontend: bool(true, { doc: "The incident's entrance services are not candidates" }),
+  exclude: textList([], { doc: 'Services that are never candidates (gateways)' }),
+  definition: choice(PATH_DEFINITIONS, 'prefix', { doc: 'Call path of a call, for the 3-sigma bands (as in the stv command)' }),
+  edgeLabel: choice(EDGE_LABELS, 'service', { doc: 'What a call path step names', flag: 'edge' }),
+});
 
-export const RCSF_DEFAULTS: RcsfOptions = {
-  minSup: 0.1,
-  maxPatternLength: 10,
-  errorPaths: 'all',
-  k: 3,
-  sigmaFloor: 1,
-  nMin: 5,
-  sided: 'two',
-  faultCodes: ['5xx', 'error'],
-  incidentGapMin: 5,
-  scope: 'incident',
-  excludeFrontend: true,
-  exclude: [],
-  definition: 'prefix',
-  edgeLabel: 'service',
-};
+export type RcsfOptions = OptionsOf<typeof RCSF_OPTIONS>;
+
+export const RCSF_DEFAULTS: RcsfOptions = defaultsOf(RCSF_OPTIONS);
 
 /** One candidate with what ranked it. */
 export interface RcsfCandidate {
@@ -86,7 +78,7 @@ export class RcsfLocalizer implements Localizer {
       const dims = list.callDimensions(t);
       t.calls.forEach((c, i) => moments.add(dims[i], responseTime(c)));
     }
-    const rule: SigmaRule = { k: this.options.k, sigmaFloor: this.options.sigmaFloor, nMin: this.options.nMin, sided: this.options.sided };
+    const rule: SigmaRule = { k: this.options.sigmaK, sigmaFloor: this.options.sigmaFloor, nMin: this.options.nMin, sided: this.options.sided };
     this.list = list;
     this.bands = moments.bands(rule, list.width);
   }

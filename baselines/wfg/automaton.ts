@@ -7,7 +7,8 @@
  * Every training sequence is accepted by construction; a sequence is accepted when all its keys, EOS included,
  * can be read from the start state.
  */
-export type FsaLearner = 'ktails' | 'bigram';
+export const FSA_LEARNERS = ['ktails', 'bigram'] as const;
+export type FsaLearner = (typeof FSA_LEARNERS)[number];
 
 export interface LearnedAutomaton {
   automaton: Automaton;

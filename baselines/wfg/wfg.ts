@@ -1,12 +1,14 @@
-import type { AnomalyType } from '../../src/contracts/dataset.ts';
-import type { FitHooks } from '../../src/contracts/detector.ts';
-import type { Trace } from '../../src/trace/trace.ts';
-import { DEFAULT_SEQUENCE, type SequenceOptions } from '../shared/linearise.ts';
-import { encodeSequence, type EncodedSequence } from '../shared/sequences.ts';
-import { Bands, GroupIndex, GroupMoments, type SigmaRule } from '../shared/three-sigma.ts';
-import { DEFAULT_PARTITION, TraceDetector, Violations, type PartitionOptions, type TraceModel, type Verdict } from '../shared/trace-detector.ts';
-import { EOS, KeyVocabulary, UNK } from '../shared/vocabulary.ts';
-import { Automaton, type FsaLearner } from './automaton.ts';
+import type { AnomalyType } from '../../src/lib/contracts/dataset.ts';
+import type { FitHooks } from '../../src/lib/contracts/detector.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
+import { SEQUENCE_OPTIONS } from '../../src/lib/trace-features/linearise.ts';
+import { encodeSequence, type EncodedSequence } from '../../src/lib/trace-features/sequences.ts';
+import { Bands, GroupIndex, GroupMoments, type SigmaRule } from '../../src/lib/decision/three-sigma.ts';
+import { PARTITION_OPTIONS, TraceDetector, Violations, type PartitionOptions, type TraceModel, type Verdict } from '../../src/lib/detector/trace-detector.ts';
+import { EOS, KeyVocabulary, UNK } from '../../src/lib/trace-features/vocabulary.ts';
+import { SIDES } from '../../src/lib/hstv/hstv-index.ts';
+import { bool, choice, defaultsOf, int, num, optionSchema, type OptionsOf } from '../../src/lib/options/schema.ts';
+import { Automaton, FSA_LEARNERS } from './automaton.ts';
 import { fitCapacity, type HostSample } from './capacity.ts';
 import { loopOccurrences } from './loops.ts';
 
@@ -14,35 +16,25 @@ import { loopOccurrences } from './loops.ts';
  * WFG-based detector (Fu et al., ICDM'09; paper sec. I-A; spec 2): a workflow automaton learned from the key
  * sequences of normal traces; a trace it does not accept (an unseen key, no transition, a truncated run) has a
  * path anomaly; a transition time outside mu +- sigmaK * sigma of its automaton edge is a response-time anomaly.
- * Options (spec 2.5 defaults): learner ktails with k = 2, two-sided 3-sigma with nMin = 5 and a 1 ms floor,
+ * Options (spec 2.5 defaults): learner ktails with kTails = 2, two-sided 3-sigma with nMin = 5 and a 1 ms floor,
  * per-host capacity model and circulation numbers off, time order without end events, one model per service.
  */
-export interface WfgOptions extends SequenceOptions, PartitionOptions {
-  learner: FsaLearner;
-  /** k of k-tails. */
-  k: number;
-  sigmaK: number;
-  sigmaFloor: number;
-  nMin: number;
-  sided: 'two' | 'one';
-  /** Fu et al.'s per-host N(alpha_i, alpha_i^2 beta) transition times (host = the instance of the call entered). */
-  capacityModel: boolean;
-  /** Flag loops that go round more often than mu + sigmaK * sigma rounds (cycles of up to 6 states). */
-  circulation: boolean;
-}
+export const WFG_OPTIONS = optionSchema({
+  ...SEQUENCE_OPTIONS,
+  ...PARTITION_OPTIONS,
+  learner: choice(FSA_LEARNERS, 'ktails', { doc: 'How automaton states are merged: k-tails, or bigram (a state is the last key read)' }),
+  kTails: int(2, { min: 1 }, { doc: 'k of k-tails: states with the same next-k-key strings are merged' }),
+  sigmaK: num(3, { gt: 0 }, { doc: 'A transition time is anomalous beyond mu +- sigmaK x sigma of its edge' }),
+  sigmaFloor: num(1, { gt: 0 }, { doc: 'Floor of sigma, ms' }),
+  nMin: int(5, { min: 1 }, { doc: 'Fewest training samples an edge needs to be judged' }),
+  sided: choice(SIDES, 'two', { doc: 'two: slow-downs and speed-ups; one: only slow-downs' }),
+  capacityModel: bool(false, { doc: "Fu et al.'s per-host N(alpha_i, alpha_i^2 beta) transition times (host = the instance of the call entered)" }),
+  circulation: bool(false, { doc: 'Flag loops that go round more often than mu + sigmaK x sigma rounds (cycles of up to 6 states)' }),
+});
 
-export const WFG_DEFAULTS: WfgOptions = {
-  ...DEFAULT_SEQUENCE,
-  ...DEFAULT_PARTITION,
-  learner: 'ktails',
-  k: 2,
-  sigmaK: 3,
-  sigmaFloor: 1,
-  nMin: 5,
-  sided: 'two',
-  capacityModel: false,
-  circulation: false,
-};
+export type WfgOptions = OptionsOf<typeof WFG_OPTIONS>;
+
+export const WFG_DEFAULTS: WfgOptions = defaultsOf(WFG_OPTIONS);
 
 const MAX_LOOP = 6;
 
@@ -102,7 +94,7 @@ class WfgModel implements TraceModel {
       which[i] = d;
     });
     hooks?.progress?.({ phase: 'automaton', done: 0, total: seqs.length, unit: 'sequences' });
-    const { automaton, edgeRuns, stateRuns } = Automaton.learn(seqs, vocab.size, opts.learner, opts.k);
+    const { automaton, edgeRuns, stateRuns } = Automaton.learn(seqs, vocab.size, opts.learner, opts.kTails);
     const rule: SigmaRule = { k: opts.sigmaK, sigmaFloor: opts.sigmaFloor, nMin: opts.nMin, sided: opts.sided };
 
     const edgeMoments = new GroupMoments();

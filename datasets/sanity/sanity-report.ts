@@ -2,13 +2,13 @@
 // The simulated TrainTicket day beside the released TrainTicket vectors, on the same structural statistics
 // (structure-stats.ts); with --detectors also the AUPRC of TraceAnomaly (quick settings) and HSTV-3sigma on each.
 import { parseArgs } from 'node:util';
-import type { Dataset } from '../../src/contracts/dataset.ts';
-import type { Detector } from '../../src/contracts/detector.ts';
-import { builtinRegistry } from '../../src/experiments/builtins.ts';
-import type { DetectionMethod } from '../../src/experiments/registry.ts';
-import { withoutLabels } from '../../src/experiments/run-cell.ts';
-import { averagePrecision, prCurve } from '../../src/metrics/pr-curve.ts';
-import { dataRoot } from '../../src/util/data-root.ts';
+import type { Dataset } from '../../src/lib/contracts/dataset.ts';
+import type { Detector } from '../../src/lib/contracts/detector.ts';
+import { builtinRegistry } from '../../src/harness/experiments/builtins.ts';
+import type { DetectionMethod } from '../../src/harness/experiments/registry.ts';
+import { withoutLabels } from '../../src/harness/experiments/run-cell.ts';
+import { averagePrecision, prCurve } from '../../src/lib/metrics/pr-curve.ts';
+import { dataRoot } from '../../src/lib/util/data-root.ts';
 import { structureStats, type StructureStats } from './structure-stats.ts';
 
 /** TraceAnomaly as the sanity figure runs it: a short budget and L_z 50 (minutes, not the default's hour). */

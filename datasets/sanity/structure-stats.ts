@@ -1,6 +1,6 @@
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import type { Dataset } from '../../src/contracts/dataset.ts';
-import { ABSENT, type StvMatrix } from '../../src/stv/matrix.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import type { Dataset } from '../../src/lib/contracts/dataset.ts';
+import { ABSENT, type StvMatrix } from '../../src/lib/stv/matrix.ts';
 
 /**
  * The structural statistics by which the simulated TrainTicket day is compared with the released vectors (issue

@@ -1,5 +1,5 @@
-import { unitHash } from '../../src/util/hash.ts';
-import { Random } from '../../src/util/random.ts';
+import { unitHash } from '../../src/lib/util/hash.ts';
+import { Random } from '../../src/lib/util/random.ts';
 import { podName } from '../sim/ids.ts';
 import type { CallStep, Endpoint } from '../sim/model.ts';
 import { hashedScale, type WorkParams } from '../sim/timing.ts';

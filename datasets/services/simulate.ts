@@ -1,4 +1,4 @@
-import { Random } from '../../src/util/random.ts';
+import { Random } from '../../src/lib/util/random.ts';
 import type { FaultWindow } from '../sim/faults.ts';
 import { FaultSchedule } from '../sim/faults.ts';
 import { meanRequestsPerSession } from '../sim/dry-run.ts';

@@ -1,5 +1,5 @@
-import type { Dataset } from '../../src/contracts/dataset.ts';
-import type { Trace, TraceLabel } from '../../src/trace/trace.ts';
+import type { Dataset } from '../../src/lib/contracts/dataset.ts';
+import type { Trace, TraceLabel } from '../../src/lib/trace/trace.ts';
 import type { FaultWindow } from './faults.ts';
 import type { SimTrace } from './run.ts';
 

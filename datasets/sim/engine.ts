@@ -1,6 +1,6 @@
-import type { Call } from '../../src/trace/trace.ts';
-import { ENTRANCE } from '../../src/trace/trace.ts';
-import type { Random } from '../../src/util/random.ts';
+import type { Call } from '../../src/lib/trace/trace.ts';
+import { ENTRANCE } from '../../src/lib/trace/trace.ts';
+import type { Random } from '../../src/lib/util/random.ts';
 import { holds } from './conditions.ts';
 import type { FaultWindow } from './faults.ts';
 import type { CallStep, Endpoint, HandlerState, RequestCtx, Side, Step } from './model.ts';

@@ -1,4 +1,4 @@
-import type { AnomalyType } from '../../src/contracts/dataset.ts';
+import type { AnomalyType } from '../../src/lib/contracts/dataset.ts';
 
 /** One injected fault: a service slowed down (`rt`) or removed (`path`) between two times (epoch ms). */
 export interface FaultWindow {

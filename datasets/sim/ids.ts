@@ -1,5 +1,5 @@
-import type { Random } from '../../src/util/random.ts';
-import { unitHash } from '../../src/util/hash.ts';
+import type { Random } from '../../src/lib/util/random.ts';
+import { unitHash } from '../../src/lib/util/hash.ts';
 
 const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
 

@@ -1,4 +1,4 @@
-import type { Random } from '../../src/util/random.ts';
+import type { Random } from '../../src/lib/util/random.ts';
 import type { FaultWindow } from './faults.ts';
 import type { TrafficCurve } from './traffic.ts';
 

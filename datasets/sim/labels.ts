@@ -1,5 +1,5 @@
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import type { Trace, TraceLabel } from '../../src/trace/trace.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import type { Trace, TraceLabel } from '../../src/lib/trace/trace.ts';
 import type { FaultTouch } from './engine.ts';
 import type { FaultWindow } from './faults.ts';
 

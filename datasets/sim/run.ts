@@ -1,5 +1,5 @@
-import { ENTRANCE, type Call, type Trace, type TraceLabel } from '../../src/trace/trace.ts';
-import { Random } from '../../src/util/random.ts';
+import { ENTRANCE, type Call, type Trace, type TraceLabel } from '../../src/lib/trace/trace.ts';
+import { Random } from '../../src/lib/util/random.ts';
 import { buildTrace, STATUS, type GlitchKind } from './engine.ts';
 import type { FaultSchedule, FaultWindow } from './faults.ts';
 import { traceId } from './ids.ts';

@@ -1,5 +1,5 @@
-import { unitHash } from '../../src/util/hash.ts';
-import type { Random } from '../../src/util/random.ts';
+import { unitHash } from '../../src/lib/util/hash.ts';
+import type { Random } from '../../src/lib/util/random.ts';
 
 /**
  * The timing model. Local work of an endpoint: a log-normal body with a multiplicative Pareto tail (rare slow

@@ -1,4 +1,4 @@
-import { unitHash } from '../../src/util/hash.ts';
+import { unitHash } from '../../src/lib/util/hash.ts';
 
 /**
  * The shape of a simulated day's traffic (the paper's Fig. 10: visits per minute over one day with 40 peak

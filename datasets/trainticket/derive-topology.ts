@@ -5,8 +5,8 @@
 // fails on any live call whose condition no rule covers, so that a new reading cannot be silently misread.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/util/atomic-write.ts';
-import { dataRoot, PROJECT_ROOT } from '../../src/util/data-root.ts';
+import { writeFileAtomic } from '../../src/lib/util/atomic-write.ts';
+import { dataRoot, PROJECT_ROOT } from '../../src/lib/util/data-root.ts';
 import type { CallSpec, EndpointSpec, LoopOver, LoopSpec, StepSpec, TopologyFile, TripSpec, WorkClass } from './topology-schema.ts';
 import { serviceOf } from './topology-schema.ts';
 

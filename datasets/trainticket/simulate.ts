@@ -1,4 +1,4 @@
-import { Random } from '../../src/util/random.ts';
+import { Random } from '../../src/lib/util/random.ts';
 import { collectDataset, type SimulatedDataset } from '../sim/dataset.ts';
 import { meanRequestsPerSession } from '../sim/dry-run.ts';
 import { FaultSchedule, type FaultWindow } from '../sim/faults.ts';

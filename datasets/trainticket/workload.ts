@@ -1,4 +1,4 @@
-import type { Random } from '../../src/util/random.ts';
+import type { Random } from '../../src/lib/util/random.ts';
 import type { Endpoint, LoopItem, RequestCtx, Side } from '../sim/model.ts';
 import type { Outcome, Session, SimRequest, Workload } from '../sim/run.ts';
 import type { Plan, Query, TrainTicketModel } from './model.ts';

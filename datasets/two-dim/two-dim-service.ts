@@ -1,7 +1,7 @@
-import type { Dataset } from '../../src/contracts/dataset.ts';
-import type { TraceLabel } from '../../src/trace/trace.ts';
-import type { StvMatrix } from '../../src/stv/matrix.ts';
-import { Random } from '../../src/util/random.ts';
+import type { Dataset } from '../../src/lib/contracts/dataset.ts';
+import type { TraceLabel } from '../../src/lib/trace/trace.ts';
+import type { StvMatrix } from '../../src/lib/stv/matrix.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 export const TWO_DIM_VERSION = 'two-dim-service/1';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { chooseBackend, describeBackend, gpuProblem, useBackend, type BackendDeps } from '../../src/backend/backend.ts';
+import { chooseBackend, describeBackend, gpuProblem, useBackend, type BackendDeps } from '../../src/lib/backend/backend.ts';
 
 const notInstalled = (pkg: string) => Object.assign(new Error(`Cannot find package '${pkg}' imported from /x/backend.ts`), { code: 'ERR_MODULE_NOT_FOUND' });
 

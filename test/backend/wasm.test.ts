@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../src/backend/backend.ts';
-import { readInto } from '../../src/backend/wasm.ts';
+import { useBackend } from '../../src/lib/backend/backend.ts';
+import { readInto } from '../../src/lib/backend/wasm.ts';
 
 describe.each(['wasm', 'cpu'] as const)('readInto on the %s backend', (backend) => {
   it('copies the values dataSync gives to the offset, and leaves the rest of the array alone', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { loadTraces } from '../../src/readers/read-traces.ts';
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import type { TraceFormat } from '../../src/readers/options.ts';
+import { loadTraces } from '../../src/lib/readers/read-traces.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import type { TraceFormat } from '../../src/lib/readers/options.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/fig1/${name}`, import.meta.url));
 

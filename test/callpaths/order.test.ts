@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { callOrder } from '../../src/callpaths/order.ts';
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import { loadTraces } from '../../src/readers/read-traces.ts';
-import type { Call, Trace } from '../../src/trace/trace.ts';
+import { callOrder } from '../../src/lib/callpaths/order.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import { loadTraces } from '../../src/lib/readers/read-traces.ts';
+import type { Call, Trace } from '../../src/lib/trace/trace.ts';
 import { fixture } from '../helpers/files.ts';
 
 const call = (caller: string, callee: string, sent: number | undefined, recv: number, resp: number, parent?: number): Call => {

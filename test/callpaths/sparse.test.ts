@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import { ABSENT } from '../../src/stv/matrix.ts';
-import { loadTraces } from '../../src/readers/read-traces.ts';
-import type { Trace } from '../../src/trace/trace.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import { ABSENT } from '../../src/lib/stv/matrix.ts';
+import { loadTraces } from '../../src/lib/readers/read-traces.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
 import { fixture } from '../helpers/files.ts';
 
 /** The dense row rebuilt from the sparse form. */

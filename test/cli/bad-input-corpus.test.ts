@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { main } from '../../src/cli/main.ts';
+import { main } from '../../src/harness/cli/main.ts';
 import { cli } from '../helpers/cli.ts';
 import { fixture, tempDir } from '../helpers/files.ts';
 
@@ -142,7 +142,7 @@ const CASES: Case[] = [
   { name: 'an unknown --format', files: { 'm.csv': MESSAGES }, args: INSPECT('m.csv', ['--format', 'jaegr']), code: 2, says: /--format: unknown format "jaegr" \(did you mean "jaeger"\?\)/ },
   { name: 'an unknown --definition', files: { 'm.csv': MESSAGES }, args: TRACES('m.csv', ['--definition', 'suffix']), code: 2, says: /--definition must be one of prefix, ancestors$/ },
   { name: '--max-spans-per-trace 0', files: { 'm.csv': MESSAGES }, args: TRACES('m.csv', ['--max-spans-per-trace', '0']), code: 2, says: /--max-spans-per-trace must be an integer >= 1$/ },
-  { name: 'a hex --seed', files: { 'm.csv': MESSAGES }, args: (at, out) => ['train', '--in', at('m.csv'), '--out', out, '--seed', '0x10'], code: 2, says: /--seed must be an integer >= 0$/ },
+  { name: 'a hex --seed', files: { 'm.csv': MESSAGES }, args: (at, out) => ['train', '--in', at('m.csv'), '--out', out, '--seed', '0x10'], code: 2, says: /--seed must be an integer >= 0, found 0x10$/ },
   { name: 'an unknown option', files: { 'm.csv': MESSAGES }, args: TRACES('m.csv', ['--strcit']), code: 2, says: /unknown option --strcit \(did you mean --strict\?\)/ },
 ];
 

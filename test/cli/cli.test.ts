@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli.ts';
 import { fixture, tempDir } from '../helpers/files.ts';
-import { releasedTrainTicketFiles } from '../../src/util/data-root.ts';
+import { releasedTrainTicketFiles } from '../../src/lib/util/data-root.ts';
 
 describe('traceanomaly stv', () => {
   it('writes callpaths.json and stv.csv; against a list, unseen.csv', () => {

@@ -19,8 +19,8 @@ function runSnippet(code: string, env: Record<string, string> = {}) {
 
 describe('every error of every command: one line, exit 1, a stack only with --debug', () => {
   const snippet = (argv: string[]) => `
-    import { installExitHandlers } from ${JSON.stringify(join(ROOT, 'src/cli/main.ts'))};
-    import { useBackend } from ${JSON.stringify(join(ROOT, 'src/backend/backend.ts'))};
+    import { installExitHandlers } from ${JSON.stringify(join(ROOT, 'src/harness/cli/main.ts'))};
+    import { useBackend } from ${JSON.stringify(join(ROOT, 'src/lib/backend/backend.ts'))};
     installExitHandlers(${JSON.stringify(argv)});
     await useBackend('wasm');
     setTimeout(() => { throw new Error('boom\\n  on two lines'); });

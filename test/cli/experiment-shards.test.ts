@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliInProcess as run, startCli as start } from '../helpers/cli.ts';
-import { reportDifferences } from '../../src/reports/compare-reports.ts';
+import { reportDifferences } from '../../src/harness/reports/compare-reports.ts';
 import { tempDir } from '../helpers/files.ts';
 
 describe('traceanomaly experiment --shard / --report-only', () => {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/files.ts';
 import { writeExport } from '../helpers/export.ts';
-import { parseSeeds } from '../../src/cli/experiment-command.ts';
-import { main } from '../../src/cli/main.ts';
-import { PROJECT_ROOT } from '../../src/util/data-root.ts';
+import { parseSeeds } from '../../src/harness/cli/experiment-command.ts';
+import { main } from '../../src/harness/cli/main.ts';
+import { PROJECT_ROOT } from '../../src/lib/util/data-root.ts';
 
 describe('traceanomaly experiment', () => {
   const out = tempDir();
@@ -105,5 +105,24 @@ describe('traceanomaly experiment', () => {
     expect(parseSeeds('7, 1-2, 7')).toEqual([7, 1, 2]);
     expect(() => parseSeeds('a')).toThrow(/integers/);
     expect(() => parseSeeds('5-1')).toThrow(/bad range/);
+  });
+});
+
+describe('method options in an experiment file', () => {
+  it('rejects flowLength -1 with the option\'s range before any cell runs: one line naming the file, exit 1', async () => {
+    const root = tempDir();
+    const file = join(root, 'bad-k.json');
+    const demo = JSON.parse(readFileSync(join(PROJECT_ROOT, 'experiments', 'demo.json'), 'utf8'));
+    writeFileSync(file, JSON.stringify({ ...demo, name: 'bad-k', methods: [{ method: 'traceanomaly', options: { flowLength: -1 } }] }));
+    const out = join(root, 'out');
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['experiment', file, '--quick', '--out', out])).toBe(1);
+      const text = err.mock.calls.map((c) => String(c[0])).join('');
+      expect(text).toBe(`traceanomaly experiment: error: ${file}: traceanomaly: option "flowLength" must be an integer >= 0, found -1\n`);
+    } finally {
+      err.mockRestore();
+    }
+    expect(existsSync(out)).toBe(false);
   });
 });

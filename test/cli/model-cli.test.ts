@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/files.ts';
 import { syntheticTraces, toJaegerJson } from '../../bench/synthetic-traces.ts';
-import { Random } from '../../src/util/random.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 /** A small stv.csv: 4 dimensions with log-normal response times, one valid in half the traces, one never valid. */
 function stvCsv(rows: number, seed: number, kind: 'normal' | 'slow' | 'new-path'): string {

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLabels } from '../../src/readers/labels.ts';
-import { loadTraces } from '../../src/readers/read-traces.ts';
+import { readLabels } from '../../src/lib/readers/labels.ts';
+import { loadTraces } from '../../src/lib/readers/read-traces.ts';
 import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/files.ts';
 

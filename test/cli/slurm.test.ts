@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliInProcess as run, started } from '../helpers/cli.ts';
-import { slurmResources, slurmScripts, type SlurmJob } from '../../src/cli/slurm.ts';
+import { slurmResources, slurmScripts, type SlurmJob } from '../../src/harness/cli/slurm.ts';
 import { tempDir } from '../helpers/files.ts';
 
 /** Runs a script with bash as Slurm would (its #SBATCH lines are comments to bash), with these variables set. */

@@ -1,8 +1,8 @@
-// Compares two reports of one experiment, times aside (src/reports/compare-reports.ts):
+// Compares two reports of one experiment, times aside (src/harness/reports/compare-reports.ts):
 //   npx tsx test/cluster/compare-reports.ts REPORT_DIR_A REPORT_DIR_B
 // Prints each difference and exits 1, or one line saying what agreed and exits 0.
 import { readdirSync } from 'node:fs';
-import { reportDifferences } from '../../src/reports/compare-reports.ts';
+import { reportDifferences } from '../../src/harness/reports/compare-reports.ts';
 
 const [a, b] = process.argv.slice(2);
 if (!a || !b) {

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { download, PUBLIC_FILES, type PublicFile } from '../../datasets/download.ts';
 import { tempDir } from '../helpers/files.ts';
-import { releasedTrainTicketFiles } from '../../src/util/data-root.ts';
+import { releasedTrainTicketFiles } from '../../src/lib/util/data-root.ts';
 
 const files: Record<string, Buffer> = { 'a.zip': Buffer.from('first file'), 'b.zip': Buffer.from('second file') };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { builtinDatasets } from '../../src/experiments/builtins.ts';
-import { readStvText } from '../../src/readers/stv-files.ts';
-import { dataRoot, releasedTrainTicketFiles } from '../../src/util/data-root.ts';
-import { Random } from '../../src/util/random.ts';
+import { builtinDatasets } from '../../src/harness/experiments/builtins.ts';
+import { readStvText } from '../../src/lib/readers/stv-files.ts';
+import { dataRoot, releasedTrainTicketFiles } from '../../src/lib/util/data-root.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 const files = releasedTrainTicketFiles();
 

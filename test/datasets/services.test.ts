@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import { encodeTraces } from '../../src/stv/encode.ts';
-import { summarizeStv } from '../../src/stv/summary.ts';
-import { Random } from '../../src/util/random.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import { encodeTraces } from '../../src/lib/stv/encode.ts';
+import { summarizeStv } from '../../src/lib/stv/summary.ts';
+import { Random } from '../../src/lib/util/random.ts';
 import { buildTrace } from '../../datasets/sim/engine.ts';
 import { generateService, RATE_LIMITED_API } from '../../datasets/services/generate.ts';
 import { SERVICES_PRESETS, simulateService } from '../../datasets/services/simulate.ts';

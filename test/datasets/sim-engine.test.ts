@@ -3,7 +3,7 @@ import { buildTrace } from '../../datasets/sim/engine.ts';
 import type { FaultWindow } from '../../datasets/sim/faults.ts';
 import type { CallStep, Endpoint, Step } from '../../datasets/sim/model.ts';
 import { withoutIngress } from '../../datasets/sim/run.ts';
-import { Random } from '../../src/util/random.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 // Hand-built flows for each failure behaviour the simulator models (datasets/README.md, Failure behaviour).
 const WORK = { floor: 1, pre: 1, post: 0.5, sigma: 0.1, tailP: 0, tailAlpha: 2 };

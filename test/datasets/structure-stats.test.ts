@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../../src/contracts/dataset.ts';
-import type { TraceLabel } from '../../src/trace/trace.ts';
+import type { Dataset } from '../../src/lib/contracts/dataset.ts';
+import type { TraceLabel } from '../../src/lib/trace/trace.ts';
 import { quartiles, structureStats } from '../../datasets/sanity/structure-stats.ts';
 
 /** STVs over 6 dimensions from lists of valid dimensions (value 5, -1 = absent). */

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Random } from '../../src/util/random.ts';
+import { Random } from '../../src/lib/util/random.ts';
 import { traceId } from '../../datasets/sim/ids.ts';
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import { ENTRANCE, responseTime, type Trace } from '../../src/trace/trace.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import { ENTRANCE, responseTime, type Trace } from '../../src/lib/trace/trace.ts';
 import type { SimTrace } from '../../datasets/sim/run.ts';
 import { simulateTrainTicket, TRAINTICKET_PRESETS, trainTicketDays } from '../../datasets/trainticket/simulate.ts';
 import { SMALL_SERVICES, smallConfig } from '../helpers/sim.ts';

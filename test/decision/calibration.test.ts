@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationInfo, calibrationWarning, foldOf } from '../../src/decision/calibration.ts';
-import { calibrationValues, prepareTraining, type CalibrationFits, type PipelineOptions } from '../../src/detector/pipeline.ts';
-import type { StvMatrix } from '../../src/stv/matrix.ts';
+import { calibrationInfo, calibrationWarning, foldOf } from '../../src/lib/decision/calibration.ts';
+import { calibrationValues, prepareTraining, type CalibrationFits, type PipelineOptions } from '../../src/lib/detector/pipeline.ts';
+import type { StvMatrix } from '../../src/lib/stv/matrix.ts';
 
 function stvs(n: number): StvMatrix {
   const values = Float32Array.from({ length: n * 3 }, (_, i) => 10 + (i % 7) + Math.floor(i / 3));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianKde, bandwidthFor } from '../../src/decision/kde.ts';
-import { normalCdf } from '../../src/decision/normal-cdf.ts';
-import { Random } from '../../src/util/random.ts';
+import { GaussianKde, bandwidthFor } from '../../src/lib/decision/kde.ts';
+import { normalCdf } from '../../src/lib/decision/normal-cdf.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 describe('normal CDF', () => {
   it('matches tabulated values, with relative accuracy in the far tail', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fitGpd, gpdLogLikelihood, potThreshold } from '../../src/decision/pot.ts';
-import { Random } from '../../src/util/random.ts';
+import { fitGpd, gpdLogLikelihood, potThreshold } from '../../src/lib/decision/pot.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 /** n draws of GPD(gamma, sigma) by inversion: y = sigma / gamma (U^(-gamma) - 1), or -sigma ln U for gamma = 0. */
 function gpdSample(n: number, gamma: number, sigma: number, seed: number): Float64Array {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { unseenDimensions } from '../../src/decision/unseen.ts';
-import { alignToTraining } from '../../src/stv/align.ts';
-import type { StvMatrix } from '../../src/stv/matrix.ts';
-import { Whitelist } from '../../src/stv/whitelist.ts';
+import { unseenDimensions } from '../../src/lib/decision/unseen.ts';
+import { alignToTraining } from '../../src/lib/stv/align.ts';
+import type { StvMatrix } from '../../src/lib/stv/matrix.ts';
+import { Whitelist } from '../../src/lib/stv/whitelist.ts';
 
 describe('unseen rule on STVs', () => {
   it('flags a valid value in a dimension never valid in training, by index when the data names no dimensions', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GaussianMixture } from '../../baselines/gmm/gaussian-mixture.ts';
 import { GmmDensity } from '../../baselines/gmm/gmm.ts';
-import { Random } from '../../src/util/random.ts';
-import type { Rows } from '../../src/density/density-model.ts';
+import { Random } from '../../src/lib/util/random.ts';
+import type { Rows } from '../../src/lib/density/density-model.ts';
+import { GMM_OPTIONS } from '../../baselines/gmm/detector.ts';
+import { checkOptions, defaultsOf } from '../../src/lib/options/schema.ts';
 
 /** n rows from 0.3 N((-2, 0), diag(0.25, 1)) + 0.7 N((3, 1), [[1, 0.6], [0.6, 1]]). */
 function mixture(n: number, seed: number): Rows {
@@ -59,5 +61,33 @@ describe('GMM by EM', () => {
     // mean (1, 1), covariance I: log N((1, 1)) = -log(2 pi)
     expect(m.logDensity({ n: 1, d: 2, values: Float64Array.of(1, 1) })[0]).toBeCloseTo(-Math.log(2 * Math.PI), 10);
     expect(m.logDensity({ n: 1, d: 2, values: Float64Array.of(3, 1) })[0]).toBeCloseTo(-Math.log(2 * Math.PI) - 2, 10);
+  });
+});
+
+describe('gmm options', () => {
+  it('reject a value out of range, naming the option and its range', () => {
+    expect(() => checkOptions('gmm', GMM_OPTIONS, { maxIter: -1 })).toThrow('gmm: option "maxIter" must be an integer >= 1, found -1');
+    expect(() => checkOptions('gmm', GMM_OPTIONS, { components: [0, 2] })).toThrow(/gmm: option "components" must be a non-empty list of integers >= 1/);
+    expect(() => checkOptions('gmm', GMM_OPTIONS, { covariance: 'spherical' })).toThrow(/gmm: option "covariance" must be one of auto, full, diag/);
+  });
+
+  it('default to the old values', () => {
+    expect(defaultsOf(GMM_OPTIONS)).toEqual({
+      components: [1, 2, 3, 4, 5, 6, 7, 8],
+      covariance: 'auto',
+      varianceFloor: 1e-3,
+      maxIter: 100,
+      tol: 1e-4,
+      maxRows: 20_000,
+      validFraction: 0.1,
+      calibration: 'crossfit',
+      folds: 5,
+      seed: 1,
+      definition: 'prefix',
+      edgeLabel: 'service',
+      alpha: 0.001,
+      bandwidth: 'silverman',
+    });
+    expect(new GmmDensity().options).toEqual({ components: [1, 2, 3, 4, 5, 6, 7, 8], covariance: 'auto', varianceFloor: 1e-3, maxIter: 100, tol: 1e-4, maxRows: 20_000, seed: 1 });
   });
 });

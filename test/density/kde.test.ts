@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MultivariateKde } from '../../baselines/kde/multivariate-kde.ts';
+import { KDE_OPTIONS } from '../../baselines/kde/detector.ts';
+import { checkOptions, defaultsOf } from '../../src/lib/options/schema.ts';
 
 const normalPdf = (x: number, mu: number, h: number) => Math.exp(-0.5 * ((x - mu) / h) ** 2) / (h * Math.sqrt(2 * Math.PI));
 
@@ -30,5 +32,33 @@ describe('multivariate Gaussian KDE', () => {
     expect(a.referenceRows).toBe(100);
     const q = { n: 3, d: 1, values: Float64Array.of(10, 500, 990) };
     expect(a.logDensity(q)).toEqual(b.logDensity(q));
+  });
+});
+
+describe('kde options', () => {
+  it('reject a value out of range, naming the option and its range', () => {
+    expect(() => checkOptions('kde', KDE_OPTIONS, { maxReference: -1 })).toThrow('kde: option "maxReference" must be an integer >= 1, found -1');
+    expect(() => checkOptions('kde', KDE_OPTIONS, { stdFloor: 0 })).toThrow('kde: option "stdFloor" must be a number > 0, found 0');
+    expect(() => checkOptions('kde', KDE_OPTIONS, { kernelBandwidth: 'wide' })).toThrow(/kde: option "kernelBandwidth" must be/);
+    expect(() => checkOptions('kde', KDE_OPTIONS, { kernelBandwidth: -0.5 })).toThrow(/kde: option "kernelBandwidth" must be/);
+    expect(checkOptions('kde', KDE_OPTIONS, { kernelBandwidth: 0.5 }).kernelBandwidth).toBe(0.5);
+    expect(checkOptions('kde', KDE_OPTIONS, { kernelBandwidth: 'silverman' }).kernelBandwidth).toBe('silverman');
+  });
+
+  it('default to the old values', () => {
+    expect(defaultsOf(KDE_OPTIONS)).toEqual({
+      kernelBandwidth: 'scott',
+      stdFloor: 0.1,
+      maxReference: 5000,
+      validFraction: 0.1,
+      calibration: 'crossfit',
+      folds: 5,
+      seed: 1,
+      definition: 'prefix',
+      edgeLabel: 'service',
+      alpha: 0.001,
+      bandwidth: 'silverman',
+    });
+    expect(new MultivariateKde().options).toEqual({ kernelBandwidth: 'scott', stdFloor: 0.1, maxReference: 5000, seed: 1 });
   });
 });

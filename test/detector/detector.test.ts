@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { GaussianKde } from '../../src/decision/kde.ts';
-import { TraceAnomalyDetector, vanillaVae, type FittedModel } from '../../src/detector/traceanomaly-detector.ts';
-import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
-import { FlowVae } from '../../src/model/vae.ts';
-import { selectRows, type StvMatrix } from '../../src/stv/matrix.ts';
-import { fitNormalisation } from '../../src/stv/normalise.ts';
-import { Random } from '../../src/util/random.ts';
-import { InputError } from '../../src/util/errors.ts';
+import { GaussianKde } from '../../src/lib/decision/kde.ts';
+import { TraceAnomalyDetector, vanillaVae, type FittedModel } from '../../src/methods/traceanomaly/detector.ts';
+import { DEFAULT_VAE, type VaeConfig } from '../../src/lib/model/config.ts';
+import { FlowVae } from '../../src/lib/model/vae.ts';
+import { selectRows, type StvMatrix } from '../../src/lib/stv/matrix.ts';
+import { fitNormalisation } from '../../src/lib/stv/normalise.ts';
+import { Random } from '../../src/lib/util/random.ts';
+import { InputError } from '../../src/lib/util/errors.ts';
 
 /** STVs over 5 dimensions; the last is valid only in the rows marked `newPath`. */
 function stvs(n: number, seed: number, newPath: (i: number) => boolean = () => false): StvMatrix {

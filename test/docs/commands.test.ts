@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { argumentCheck } from '../../src/cli/args.ts';
-import { main } from '../../src/cli/main.ts';
+import { argumentCheck } from '../../src/harness/cli/args.ts';
+import { main } from '../../src/harness/cli/main.ts';
 
 // The commands written in README.md and docs/ must run as written: the README's quick tour is run for real, in
 // order, in an empty folder; every other `npx traceanomaly` line must parse (its command, options and values),

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CellStore } from '../../src/experiments/cell-store.ts';
-import { HOST, tempOwner, tempPath } from '../../src/util/temp-files.ts';
-import { writeFileAtomic } from '../../src/util/atomic-write.ts';
+import { CellStore } from '../../src/harness/experiments/cell-store.ts';
+import { HOST, tempOwner, tempPath } from '../../src/lib/util/temp-files.ts';
+import { writeFileAtomic } from '../../src/lib/util/atomic-write.ts';
 import { tempDir } from '../helpers/files.ts';
 
 /** The pid of a process that has exited (and been reaped). */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetEntryFromFile, datasetEntryFromSpec, loadDatasetFile, validateDatasetFile } from '../../src/experiments/dataset-file.ts';
-import { builtinDatasets } from '../../src/experiments/builtins.ts';
-import { tinyService } from '../../src/experiments/demo/tiny-service.ts';
-import { InputError } from '../../src/util/errors.ts';
+import { datasetEntryFromFile, datasetEntryFromSpec, loadDatasetFile, validateDatasetFile } from '../../src/harness/experiments/dataset-file.ts';
+import { builtinDatasets } from '../../src/harness/experiments/builtins.ts';
+import { tinyService } from '../../src/harness/experiments/demo/tiny-service.ts';
+import { InputError } from '../../src/lib/util/errors.ts';
 import { messagesCsv } from '../helpers/messages-csv.ts';
 import { writeExport } from '../helpers/export.ts';
 import { tempDir } from '../helpers/files.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { experimentNames, loadExperiment } from '../../src/experiments/catalog.ts';
-import { validateExperiment } from '../../src/experiments/definition.ts';
+import { experimentNames, loadExperiment } from '../../src/harness/experiments/catalog.ts';
+import { validateExperiment } from '../../src/harness/experiments/definition.ts';
 
 const base = { name: 'mine', title: 'Mine', kind: 'detection', datasets: ['trainticket'], methods: ['traceanomaly'], seeds: [1] };
 

@@ -1,9 +1,9 @@
-import type { AnomalyType, Dataset, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Detector } from '../../src/contracts/detector.ts';
-import type { DatasetEntry, MethodEntry } from '../../src/experiments/registry.ts';
-import type { ExperimentDef } from '../../src/experiments/definition.ts';
-import { StvMatrixBuilder } from '../../src/stv/matrix.ts';
-import type { TraceLabel } from '../../src/trace/trace.ts';
+import type { AnomalyType, Dataset, DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Detector } from '../../src/lib/contracts/detector.ts';
+import type { DatasetEntry, MethodEntry } from '../../src/harness/experiments/registry.ts';
+import type { ExperimentDef } from '../../src/harness/experiments/definition.ts';
+import { StvMatrixBuilder } from '../../src/lib/stv/matrix.ts';
+import type { TraceLabel } from '../../src/lib/trace/trace.ts';
 
 /** A one-dimensional STV matrix. */
 function stv(ids: string[], values: number[]) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../../src/contracts/dataset.ts';
-import { builtinRegistry } from '../../src/experiments/builtins.ts';
-import type { DetectionMethod, TaskMethod } from '../../src/experiments/registry.ts';
+import type { Dataset } from '../../src/lib/contracts/dataset.ts';
+import { builtinRegistry } from '../../src/harness/experiments/builtins.ts';
+import type { DetectionMethod, TaskMethod } from '../../src/harness/experiments/registry.ts';
 
 /** A 2-dimension service (what density-grid needs); its values do not matter here. */
 const twoDim = { ids: ['a', 'b', 'c'], width: 2, values: Float32Array.of(1, 2, 3, 4, 5, 6) };

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Detector, FitHooks } from '../../src/contracts/detector.ts';
-import { ExperimentEta, progressHooks, runExperiment } from '../../src/experiments/runner.ts';
-import { Registry } from '../../src/experiments/registry.ts';
-import { formatDuration, formatMetric } from '../../src/util/progress.ts';
+import type { Detector, FitHooks } from '../../src/lib/contracts/detector.ts';
+import { ExperimentEta, progressHooks, runExperiment } from '../../src/harness/experiments/runner.ts';
+import { Registry } from '../../src/harness/experiments/registry.ts';
+import { formatDuration, formatMetric } from '../../src/lib/util/progress.ts';
 import { tempDir } from '../helpers/files.ts';
 import { experiment, tinyEntry, TopSeedDetector } from './fakes.ts';
 

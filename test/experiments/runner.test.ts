@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { HOST, tempPath } from '../../src/util/temp-files.ts';
-import type { Detector } from '../../src/contracts/detector.ts';
-import { Registry } from '../../src/experiments/registry.ts';
-import { runExperiment, type RunOptions } from '../../src/experiments/runner.ts';
-import { aggregateCells } from '../../src/experiments/aggregate-cells.ts';
+import { HOST, tempPath } from '../../src/lib/util/temp-files.ts';
+import type { Detector } from '../../src/lib/contracts/detector.ts';
+import { Registry } from '../../src/harness/experiments/registry.ts';
+import { runExperiment, type RunOptions } from '../../src/harness/experiments/runner.ts';
+import { aggregateCells } from '../../src/harness/experiments/aggregate-cells.ts';
 import { tempDir } from '../helpers/files.ts';
 import { experiment, tinyEntry, topSeedMethod, TopSeedDetector, tinyDataset } from './fakes.ts';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Registry } from '../../src/experiments/registry.ts';
-import { collectCells, runExperiment, type RunOptions } from '../../src/experiments/runner.ts';
-import { parseShard, shardCells } from '../../src/experiments/shard.ts';
-import { writeReportFromDisk } from '../../src/reports/write-report.ts';
-import { reportDifferences } from '../../src/reports/compare-reports.ts';
+import { Registry } from '../../src/harness/experiments/registry.ts';
+import { collectCells, runExperiment, type RunOptions } from '../../src/harness/experiments/runner.ts';
+import { parseShard, shardCells } from '../../src/harness/experiments/shard.ts';
+import { writeReportFromDisk } from '../../src/harness/reports/write-report.ts';
+import { reportDifferences } from '../../src/harness/reports/compare-reports.ts';
 import { tempDir } from '../helpers/files.ts';
 import { experiment, tinyEntry, topSeedMethod } from './fakes.ts';
 

@@ -12,7 +12,7 @@ export function cli(...args: string[]): { code: number; stdout: string; stderr: 
 /** Runs the CLI in this process (faster than a child: modules stay loaded), with its output captured. */
 export async function cliInProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { vi } = await import('vitest');
-  const { main } = await import('../../src/cli/main.ts');
+  const { main } = await import('../../src/harness/cli/main.ts');
   const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
   const out = vi.spyOn(console, 'log').mockImplementation(() => {});
   try {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tinyService } from '../../src/experiments/demo/tiny-service.ts';
+import { tinyService } from '../../src/harness/experiments/demo/tiny-service.ts';
 import { messagesCsv } from './messages-csv.ts';
 
 /** A labelled export: train.csv (normal traces), test.csv, labels.csv, and a dataset file describing them. */

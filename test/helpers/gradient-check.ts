@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { Random } from '../../src/util/random.ts';
-import type { TrainableNetwork } from '../../baselines/shared/network-training.ts';
+import { Random } from '../../src/lib/util/random.ts';
+import type { TrainableNetwork } from '../../src/lib/model/network-training.ts';
 
 /**
  * Checks a network's `lossAndGrads` against central differences of its loss, (L(x + eps) - L(x - eps)) / 2 eps,

@@ -1,4 +1,4 @@
-import type { Trace } from '../../src/trace/trace.ts';
+import type { Trace } from '../../src/lib/trace/trace.ts';
 
 /** Writes traces as the messages-csv format of Fig. 1 (one row per call and response message). */
 export function messagesCsv(traces: Trace[]): string {

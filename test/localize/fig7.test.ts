@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TraceAnomalyLocalizer } from '../../src/localize/traceanomaly-localizer.ts';
-import type { StvMatrix } from '../../src/stv/matrix.ts';
-import { treeTrace, type CallNode } from '../../baselines/shared/test-traces.ts';
-import { Random } from '../../src/util/random.ts';
+import { TraceAnomalyLocalizer } from '../../src/methods/traceanomaly-rca/localizer.ts';
+import type { StvMatrix } from '../../src/lib/stv/matrix.ts';
+import { treeTrace, type CallNode } from '../helpers/test-traces.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 // Paper Fig. 7: the valid dimensions of an anomalous trace, a HSTV value of each and the trace's value
 const FIG7 = [

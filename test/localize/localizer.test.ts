@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { TraceAnomalyLocalizer } from '../../src/localize/traceanomaly-localizer.ts';
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import { encodeTraces } from '../../src/stv/encode.ts';
-import type { StvMatrix } from '../../src/stv/matrix.ts';
-import { sampleTraces, treeTrace, withNode, type CallNode } from '../../baselines/shared/test-traces.ts';
+import { TRACEANOMALY_LOCALIZER_OPTIONS, TraceAnomalyLocalizer } from '../../src/methods/traceanomaly-rca/localizer.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import { encodeTraces } from '../../src/lib/stv/encode.ts';
+import type { StvMatrix } from '../../src/lib/stv/matrix.ts';
+import { sampleTraces, treeTrace, withNode, type CallNode } from '../helpers/test-traces.ts';
+import { checkOptions, defaultsOf } from '../../src/lib/options/schema.ts';
 
 // a calls b (which calls c, then d) and then f; x is called by d in 30% of the traces (a second structure)
 const NORMAL: CallNode = {
@@ -98,7 +99,7 @@ describe('TraceAnomaly localisation on vector-only STVs (no dimension ids)', () 
 
 describe('localizeAnomalies (root-cause columns of the detect command)', () => {
   it('gives the top candidate of each anomalous row, in the order asked', async () => {
-    const { localizeAnomalies } = await import('../../src/localize/localize-anomalies.ts');
+    const { localizeAnomalies } = await import('../../src/harness/cli/localize-anomalies.ts');
     const { loc } = await fitted('traces');
     const slowD = treeTrace('slowD', withNode(NORMAL, 'd', (n) => ({ ...n, self: 60 })));
     const noC = treeTrace('noC', withNode(NORMAL, 'c', () => null));
@@ -108,5 +109,17 @@ describe('localizeAnomalies (root-cause columns of the detect command)', () => {
       { root_cause_service: 'd', root_cause_path: 'd(start->a,a->b,b->c,b->d)' },
     ]);
     expect(await localizeAnomalies(loc, { traces: [] }, [])).toEqual([]);
+  });
+});
+
+describe('traceanomaly-rca options', () => {
+  it('reject a value out of range, naming the option and its range', () => {
+    expect(() => checkOptions('traceanomaly-rca', TRACEANOMALY_LOCALIZER_OPTIONS, { minGroup: -1 })).toThrow('traceanomaly-rca: option "minGroup" must be an integer >= 1, found -1');
+    expect(() => checkOptions('traceanomaly-rca', TRACEANOMALY_LOCALIZER_OPTIONS, { sigmaK: 0 })).toThrow('traceanomaly-rca: option "sigmaK" must be a number > 0, found 0');
+    expect(() => checkOptions('traceanomaly-rca', TRACEANOMALY_LOCALIZER_OPTIONS, { k: 2 })).toThrow(/traceanomaly-rca: unknown option "k"/);
+  });
+
+  it('default to the old values (k renamed sigmaK)', () => {
+    expect(defaultsOf(TRACEANOMALY_LOCALIZER_OPTIONS)).toEqual({ sigmaK: 3, sided: 'two', minGroup: 1, stdFloor: 1, input: 'auto', definition: 'prefix', edgeLabel: 'service' });
   });
 });

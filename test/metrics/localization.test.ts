@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { byService, evaluateLocalization, localizationValues } from '../../src/metrics/localization.ts';
-import { matchesDimension, matchesService, parseRootCause } from '../../src/metrics/root-cause.ts';
+import { byService, evaluateLocalization, localizationValues } from '../../src/lib/metrics/localization.ts';
+import { matchesDimension, matchesService, parseRootCause } from '../../src/lib/metrics/root-cause.ts';
 
 const c = (service: string, score: number, callPath?: string) => ({ service, score, ...(callPath ? { callPath } : {}) });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { confusion, precisionRecall } from '../../src/metrics/confusion.ts';
-import { averagePrecision, bestF1, prCurve, recallAtFpr, recallAtPrecision, thinCurve } from '../../src/metrics/pr-curve.ts';
-import { perTypeMetrics } from '../../src/metrics/per-type.ts';
-import { hitAtK, precisionAtK } from '../../src/metrics/precision-at-k.ts';
-import { meanStd } from '../../src/metrics/aggregate.ts';
-import { evaluateDetection } from '../../src/metrics/detection.ts';
+import { confusion, precisionRecall } from '../../src/lib/metrics/confusion.ts';
+import { averagePrecision, bestF1, prCurve, recallAtFpr, recallAtPrecision, thinCurve } from '../../src/lib/metrics/pr-curve.ts';
+import { perTypeMetrics } from '../../src/lib/metrics/per-type.ts';
+import { hitAtK, precisionAtK } from '../../src/lib/metrics/precision-at-k.ts';
+import { meanStd } from '../../src/lib/metrics/aggregate.ts';
+import { evaluateDetection } from '../../src/lib/metrics/detection.ts';
 
 // Every expected value below was worked out by hand; the working is in the comments.
 

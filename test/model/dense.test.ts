@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../src/backend/backend.ts';
-import { columnSums, dense, REPACK_SIZE, rowSums, softplus, sumLastAxis } from '../../src/model/dense.ts';
-import { Random } from '../../src/util/random.ts';
+import { useBackend } from '../../src/lib/backend/backend.ts';
+import { columnSums, dense, REPACK_SIZE, rowSums, softplus, sumLastAxis } from '../../src/lib/model/dense.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 await useBackend('wasm');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EarlyStopping, type StoppingRule } from '../../src/model/early-stopping.ts';
+import { EarlyStopping, type StoppingRule } from '../../src/lib/model/early-stopping.ts';
 
 /**
  * Drives the rule over a synthetic run: `stepsPerEpoch` steps an epoch, the held-out NLL after `s` steps given by

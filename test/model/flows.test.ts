@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { determinant, Matrix } from 'ml-matrix';
-import { useBackend } from '../../src/backend/backend.ts';
-import { ActNorm } from '../../src/model/flows/actnorm.ts';
-import { AffineCoupling } from '../../src/model/flows/coupling.ts';
-import type { FlowLayer } from '../../src/model/flows/flow.ts';
-import { InvertibleDense } from '../../src/model/flows/invertible-dense.ts';
-import { PlanarFlow } from '../../src/model/flows/planar.ts';
-import { LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
-import { joinColumns, selectColumns, takeColumns } from '../../src/model/columns.ts';
-import { Random } from '../../src/util/random.ts';
+import { useBackend } from '../../src/lib/backend/backend.ts';
+import { ActNorm } from '../../src/lib/model/flows/actnorm.ts';
+import { AffineCoupling } from '../../src/lib/model/flows/coupling.ts';
+import type { FlowLayer } from '../../src/lib/model/flows/flow.ts';
+import { InvertibleDense } from '../../src/lib/model/flows/invertible-dense.ts';
+import { PlanarFlow } from '../../src/lib/model/flows/planar.ts';
+import { LayoutBuilder, ParamLayout, type Tensors } from '../../src/lib/model/params.ts';
+import { joinColumns, selectColumns, takeColumns } from '../../src/lib/model/columns.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 await useBackend('cpu');
 

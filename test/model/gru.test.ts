@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../src/backend/backend.ts';
-import { declareGru, gruSequence, initGru } from '../../src/model/gru.ts';
-import { LayoutBuilder, ParamLayout, type Tensors } from '../../src/model/params.ts';
-import { Random } from '../../src/util/random.ts';
+import { useBackend } from '../../src/lib/backend/backend.ts';
+import { declareGru, gruSequence, initGru } from '../../src/lib/model/gru.ts';
+import { LayoutBuilder, ParamLayout, type Tensors } from '../../src/lib/model/params.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 await useBackend('wasm');
 

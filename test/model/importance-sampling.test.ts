@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Matrix, determinant, inverse } from 'ml-matrix';
-import { useBackend } from '../../src/backend/backend.ts';
-import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
-import { scoreRows } from '../../src/model/score.ts';
-import { FlowVae } from '../../src/model/vae.ts';
-import { Random } from '../../src/util/random.ts';
+import { useBackend } from '../../src/lib/backend/backend.ts';
+import { DEFAULT_VAE, type VaeConfig } from '../../src/lib/model/config.ts';
+import { scoreRows } from '../../src/lib/model/score.ts';
+import { FlowVae } from '../../src/lib/model/vae.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 await useBackend('cpu');
 
@@ -19,7 +19,7 @@ const Z = 2;
 const softplusInverse = (y: number) => Math.log(Math.expm1(y));
 
 function linearGaussianVae(flow: VaeConfig['flow'], flowLength: number) {
-  const config: VaeConfig = { ...DEFAULT_VAE, inputDim: D, zDim: Z, hidden: [D], alpha: 1, flow, flowLength, couplingHidden: 3 };
+  const config: VaeConfig = { ...DEFAULT_VAE, inputDim: D, zDim: Z, hidden: [D], leakySlope: 1, flow, flowLength, couplingHidden: 3 };
   const model = new FlowVae(config);
   const rng = new Random(3);
   const flat = model.initialParams(rng);

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { FlatAdam, GradientLayout } from '../../src/model/adam.ts';
-import { DEFAULT_VAE } from '../../src/model/config.ts';
-import { ADAM_SOURCE_SHA256 } from '../../src/model/kernel/adam-wasm.ts';
-import { RNVP_SOURCE_SHA256 } from '../../src/model/kernel/rnvp-wasm.ts';
-import { ADAM } from '../../src/model/train-options.ts';
-import { FlowVae } from '../../src/model/vae.ts';
-import { sha256 } from '../../src/util/hash.ts';
-import { Random } from '../../src/util/random.ts';
+import { FlatAdam, GradientLayout } from '../../src/lib/model/adam.ts';
+import { DEFAULT_VAE } from '../../src/lib/model/config.ts';
+import { ADAM_SOURCE_SHA256 } from '../../src/lib/model/kernel/adam-wasm.ts';
+import { RNVP_SOURCE_SHA256 } from '../../src/lib/model/kernel/rnvp-wasm.ts';
+import { ADAM } from '../../src/lib/model/train-options.ts';
+import { FlowVae } from '../../src/lib/model/vae.ts';
+import { sha256 } from '../../src/lib/util/hash.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 describe('the WebAssembly kernels', () => {
   it.each([
     ['rnvp.c', RNVP_SOURCE_SHA256],
     ['adam.c', ADAM_SOURCE_SHA256],
   ])('%s: the committed module was built from the current source (run `npm run build:kernels` after changing it)', (file, hash) => {
-    expect(hash).toBe(sha256(readFileSync(new URL(`../../src/model/kernel/${file}`, import.meta.url))));
+    expect(hash).toBe(sha256(readFileSync(new URL(`../../src/lib/model/kernel/${file}`, import.meta.url))));
   });
 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../src/backend/backend.ts';
-import { LstmWeights, declareLstm, initLstm, lstmBackward, lstmForward, orthogonalRows } from '../../src/model/lstm.ts';
-import { LayoutBuilder, ParamLayout } from '../../src/model/params.ts';
-import { oneHot } from '../../src/model/wasm-ops.ts';
-import { Random } from '../../src/util/random.ts';
+import { useBackend } from '../../src/lib/backend/backend.ts';
+import { LstmWeights, declareLstm, initLstm, lstmBackward, lstmForward, orthogonalRows } from '../../src/lib/model/lstm.ts';
+import { LayoutBuilder, ParamLayout } from '../../src/lib/model/params.ts';
+import { oneHot } from '../../src/lib/model/wasm-ops.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

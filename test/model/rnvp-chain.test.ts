@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../src/backend/backend.ts';
-import { DEFAULT_VAE } from '../../src/model/config.ts';
-import { rnvpBlocks } from '../../src/model/flows/rnvp-chain.ts';
-import { KernelArena } from '../../src/model/kernel/instance.ts';
-import { rnvpKernel } from '../../src/model/kernel/rnvp-kernel.ts';
-import { FlowVae } from '../../src/model/vae.ts';
-import { Random } from '../../src/util/random.ts';
+import { useBackend } from '../../src/lib/backend/backend.ts';
+import { DEFAULT_VAE } from '../../src/lib/model/config.ts';
+import { rnvpBlocks } from '../../src/lib/model/flows/rnvp-chain.ts';
+import { KernelArena } from '../../src/lib/model/kernel/instance.ts';
+import { rnvpKernel } from '../../src/lib/model/kernel/rnvp-kernel.ts';
+import { FlowVae } from '../../src/lib/model/vae.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 /** max |a - b| over max |b|: agreement relative to the reference's scale. */
 function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

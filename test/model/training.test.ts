@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../src/backend/backend.ts';
-import { FlatAdam, GradientLayout, TensorAdam } from '../../src/model/adam.ts';
-import { DEFAULT_VAE, type VaeConfig } from '../../src/model/config.ts';
-import { LocalEngine } from '../../src/model/local-engine.ts';
-import { WorkerEngine } from '../../src/model/parallel/worker-engine.ts';
-import { train, TrainingDivergedError } from '../../src/model/trainer.ts';
-import { ADAM, DEFAULT_TRAIN } from '../../src/model/train-options.ts';
-import { FlowVae } from '../../src/model/vae.ts';
-import { gatherRows } from '../../src/model/gradients.ts';
-import { Random } from '../../src/util/random.ts';
+import { useBackend } from '../../src/lib/backend/backend.ts';
+import { FlatAdam, GradientLayout, TensorAdam } from '../../src/lib/model/adam.ts';
+import { DEFAULT_VAE, type VaeConfig } from '../../src/lib/model/config.ts';
+import { LocalEngine } from '../../src/lib/model/local-engine.ts';
+import { WorkerEngine } from '../../src/lib/model/parallel/worker-engine.ts';
+import { train, TrainingDivergedError } from '../../src/lib/model/trainer.ts';
+import { ADAM, DEFAULT_TRAIN } from '../../src/lib/model/train-options.ts';
+import { FlowVae } from '../../src/lib/model/vae.ts';
+import { gatherRows } from '../../src/lib/model/gradients.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 await useBackend('wasm');
 

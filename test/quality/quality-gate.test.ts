@@ -1,12 +1,12 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baselineFrom, checkQuality, formatResults, type BaselineCheck, type QualityBaseline } from '../../src/quality/quality-gate.ts';
-import { fixedThreshold, leakTestNormals, mutate, shuffled } from '../../src/quality/mutations.ts';
-import type { CellRecord } from '../../src/experiments/runner.ts';
-import type { Dataset } from '../../src/contracts/dataset.ts';
-import type { Detector } from '../../src/contracts/detector.ts';
-import { Registry, type DetectionMethod } from '../../src/experiments/registry.ts';
+import { baselineFrom, checkQuality, formatResults, type BaselineCheck, type QualityBaseline } from '../../src/harness/quality/quality-gate.ts';
+import { fixedThreshold, leakTestNormals, mutate, shuffled } from '../../src/harness/quality/mutations.ts';
+import type { CellRecord } from '../../src/harness/experiments/runner.ts';
+import type { Dataset } from '../../src/lib/contracts/dataset.ts';
+import type { Detector } from '../../src/lib/contracts/detector.ts';
+import { Registry, type DetectionMethod } from '../../src/harness/experiments/registry.ts';
 import { cli } from '../helpers/cli.ts';
 import { fixture, tempDir } from '../helpers/files.ts';
 

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { detectFormat } from '../../src/readers/detect-format.ts';
-import { Whitelist } from '../../src/stv/whitelist.ts';
-import { CallPathList, type CallPathListJson } from '../../src/callpaths/call-path-list.ts';
+import { detectFormat } from '../../src/lib/readers/detect-format.ts';
+import { Whitelist } from '../../src/lib/stv/whitelist.ts';
+import { CallPathList, type CallPathListJson } from '../../src/lib/callpaths/call-path-list.ts';
 import { join } from 'node:path';
-import { loadTraces } from '../../src/readers/read-traces.ts';
-import { IssueLog, InputError, TraceIssue } from '../../src/util/errors.ts';
+import { loadTraces } from '../../src/lib/readers/read-traces.ts';
+import { IssueLog, InputError, TraceIssue } from '../../src/lib/util/errors.ts';
 import { fixture, tempDir, tempFile } from '../helpers/files.ts';
-import { readStvCsv, readStvText } from '../../src/readers/stv-files.ts';
+import { readStvCsv, readStvText } from '../../src/lib/readers/stv-files.ts';
 import { cli } from '../helpers/cli.ts';
 import { writeHugeTrace } from '../../bench/huge-traces.ts';
-import { DEFAULT_MAX_SPANS_PER_TRACE } from '../../src/readers/options.ts';
-import { validateColumnMapping, type ColumnMapping } from '../../src/readers/spans-csv.ts';
+import { DEFAULT_MAX_SPANS_PER_TRACE } from '../../src/lib/readers/options.ts';
+import { validateColumnMapping, type ColumnMapping } from '../../src/lib/readers/spans-csv.ts';
 
 /** A Jaeger document of traces given as [id, parent, service, kind, start ms, duration ms] rows. */
 function jaeger(traces: Record<string, [string, string | null, string, string, number, number][]>): string {

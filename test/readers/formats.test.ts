@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { loadTraces } from '../../src/readers/read-traces.ts';
-import { detectFormat } from '../../src/readers/detect-format.ts';
-import { readStvText, readStvCsv } from '../../src/readers/stv-files.ts';
-import { readLabels } from '../../src/readers/labels.ts';
-import { instanceToService, validateColumnMapping } from '../../src/readers/spans-csv.ts';
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import { streamJsonArrayElements } from '../../src/readers/json-stream.ts';
+import { loadTraces } from '../../src/lib/readers/read-traces.ts';
+import { detectFormat } from '../../src/lib/readers/detect-format.ts';
+import { readStvText, readStvCsv } from '../../src/lib/readers/stv-files.ts';
+import { readLabels } from '../../src/lib/readers/labels.ts';
+import { instanceToService, validateColumnMapping } from '../../src/lib/readers/spans-csv.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import { streamJsonArrayElements } from '../../src/lib/readers/json-stream.ts';
 import { fixture, tempDir, tempFile } from '../helpers/files.ts';
-import { responseTime } from '../../src/trace/trace.ts';
+import { responseTime } from '../../src/lib/trace/trace.ts';
 
 
 describe('format detection', () => {

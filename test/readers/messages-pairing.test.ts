@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadTraces } from '../../src/readers/read-traces.ts';
-import { pairMessages, type Message } from '../../src/readers/messages-csv.ts';
-import { inferParents } from '../../src/trace/infer-parents.ts';
-import type { Call } from '../../src/trace/trace.ts';
-import { TraceIssue } from '../../src/util/errors.ts';
+import { loadTraces } from '../../src/lib/readers/read-traces.ts';
+import { pairMessages, type Message } from '../../src/lib/readers/messages-csv.ts';
+import { inferParents } from '../../src/lib/trace/infer-parents.ts';
+import type { Call } from '../../src/lib/trace/trace.ts';
+import { TraceIssue } from '../../src/lib/util/errors.ts';
 import { tempFile } from '../helpers/files.ts';
 
 describe('messages-csv pairing', () => {

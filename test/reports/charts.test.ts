@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { findFont } from '../../src/reports/charts/fonts.ts';
-import { prefixSvgIds, renderPng, renderSvg } from '../../src/reports/charts/render.ts';
-import { groupedBarSpec, heatmapSpec, lineSpec, paddedDomain, prCurveSpec } from '../../src/reports/charts/specs.ts';
-import { textWidth } from '../../src/reports/charts/text-width.ts';
-import { experimentCharts, gridCells } from '../../src/reports/experiment-charts.ts';
-import type { AggregateRow } from '../../src/experiments/aggregate-cells.ts';
-import type { ExperimentDef } from '../../src/experiments/definition.ts';
-import type { CellResult } from '../../src/contracts/experiment.ts';
+import { findFont } from '../../src/harness/reports/charts/fonts.ts';
+import { prefixSvgIds, renderPng, renderSvg } from '../../src/harness/reports/charts/render.ts';
+import { groupedBarSpec, heatmapSpec, lineSpec, paddedDomain, prCurveSpec } from '../../src/harness/reports/charts/specs.ts';
+import { textWidth } from '../../src/harness/reports/charts/text-width.ts';
+import { experimentCharts, gridCells } from '../../src/harness/reports/experiment-charts.ts';
+import type { AggregateRow } from '../../src/harness/experiments/aggregate-cells.ts';
+import type { ExperimentDef } from '../../src/harness/experiments/definition.ts';
+import type { CellResult } from '../../src/lib/contracts/experiment.ts';
 import { decodePng, darkPixels } from '../helpers/png.ts';
 
 /** The width and height attributes of a rendered SVG. */

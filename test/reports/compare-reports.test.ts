@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { summaryDifferences, tableDifferences } from '../../src/reports/compare-reports.ts';
-import type { Summary } from '../../src/reports/summary.ts';
+import { summaryDifferences, tableDifferences } from '../../src/harness/reports/compare-reports.ts';
+import type { Summary } from '../../src/harness/reports/summary.ts';
 
 const summary = (over: Record<string, unknown> = {}, std: Record<string, number | null> = {}): Summary => ({
   experiment: 'x', title: 'X', quick: true, seeds: [1, 2], generatedAt: '2026-01-01T00:00:00Z',

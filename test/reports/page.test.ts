@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPage, findChromium, pageProblems } from '../../src/reports/page-check.ts';
+import { checkPage, findChromium, pageProblems } from '../../src/harness/reports/page-check.ts';
 import { tempDir } from '../helpers/files.ts';
 import { writeFixtureReports } from './report-fixture.ts';
 

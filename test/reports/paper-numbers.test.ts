@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { paperNumbers, type PaperCell } from '../../src/reports/paper-numbers.ts';
-import { PROJECT_ROOT } from '../../src/util/data-root.ts';
+import { paperNumbers, type PaperCell } from '../../src/harness/reports/paper-numbers.ts';
+import { PROJECT_ROOT } from '../../src/lib/util/data-root.ts';
 
 const PAPER = join(PROJECT_ROOT, '..', 'shared', 'paper', 'traceanomaly-issre2020.txt');
 const text = existsSync(PAPER) ? readFileSync(PAPER, 'utf8') : null;

@@ -1,12 +1,12 @@
-import type { Dataset, DetectorInput } from '../../src/contracts/dataset.ts';
-import type { Detector } from '../../src/contracts/detector.ts';
-import type { ExperimentDef } from '../../src/experiments/definition.ts';
-import { Registry, type DatasetEntry } from '../../src/experiments/registry.ts';
-import { runExperiment } from '../../src/experiments/runner.ts';
-import { writeExperimentReport } from '../../src/reports/write-report.ts';
-import { StvMatrixBuilder } from '../../src/stv/matrix.ts';
-import type { TraceLabel } from '../../src/trace/trace.ts';
-import { Random } from '../../src/util/random.ts';
+import type { Dataset, DetectorInput } from '../../src/lib/contracts/dataset.ts';
+import type { Detector } from '../../src/lib/contracts/detector.ts';
+import type { ExperimentDef } from '../../src/harness/experiments/definition.ts';
+import { Registry, type DatasetEntry } from '../../src/harness/experiments/registry.ts';
+import { runExperiment } from '../../src/harness/experiments/runner.ts';
+import { writeExperimentReport } from '../../src/harness/reports/write-report.ts';
+import { StvMatrixBuilder } from '../../src/lib/stv/matrix.ts';
+import type { TraceLabel } from '../../src/lib/trace/trace.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 /**
  * Reports of the shapes the paper's experiments give, from cells computed in a second by stand-ins: a Table II

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { AggregateRow } from '../../src/experiments/aggregate-cells.ts';
-import type { ExperimentDef } from '../../src/experiments/definition.ts';
-import { byDatasetTable, detectionTables, metricsTable, rankingTable, rootCauseTable } from '../../src/reports/layouts.ts';
-import { datasetLabel, metricLabel, variantText } from '../../src/reports/labels.ts';
-import { summaryRow } from '../../src/reports/summary.ts';
-import { statCell, tableCsv, tableHtml, tableMarkdown } from '../../src/reports/table.ts';
+import type { AggregateRow } from '../../src/harness/experiments/aggregate-cells.ts';
+import type { ExperimentDef } from '../../src/harness/experiments/definition.ts';
+import { byDatasetTable, detectionTables, metricsTable, rankingTable, rootCauseTable } from '../../src/harness/reports/layouts.ts';
+import { datasetLabel, metricLabel, variantText } from '../../src/harness/reports/labels.ts';
+import { summaryRow } from '../../src/harness/reports/summary.ts';
+import { statCell, tableCsv, tableHtml, tableMarkdown } from '../../src/harness/reports/table.ts';
 
 const ms = (mean: number, std = NaN, n = 1) => ({ mean, std, n });
 
@@ -35,7 +35,7 @@ describe('Table II layout', () => {
   });
 
   it('shows mean ± std, N/A where a method cannot, and the paper row under ours', () => {
-    // a method the experiment gives no label shows by its paper name (src/reports/labels.ts)
+    // a method the experiment gives no label shows by its paper name (src/harness/reports/labels.ts)
     expect(t.rows.map((r) => r.cells.method.text)).toEqual(['ta', 'paper: TraceAnomaly', 'CPD-based', 'paper: CPD-based']);
     const [ours, paper, na, paperCpd] = t.rows;
     expect(ours.cells.precision.text).toBe('0.950 ± 0.010');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Registry } from '../../src/experiments/registry.ts';
-import { runExperiment } from '../../src/experiments/runner.ts';
-import { SECTION_FILE, writeExperimentReport, writeReportsIndex } from '../../src/reports/write-report.ts';
-import { sectionHtml } from '../../src/reports/html.ts';
+import { Registry } from '../../src/harness/experiments/registry.ts';
+import { runExperiment } from '../../src/harness/experiments/runner.ts';
+import { SECTION_FILE, writeExperimentReport, writeReportsIndex } from '../../src/harness/reports/write-report.ts';
+import { sectionHtml } from '../../src/harness/reports/html.ts';
 import { tempDir } from '../helpers/files.ts';
 import { experiment, tinyEntry, topSeedMethod } from '../experiments/fakes.ts';
 

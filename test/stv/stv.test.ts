@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fitNormalisation, normalise } from '../../src/stv/normalise.ts';
-import { Whitelist } from '../../src/stv/whitelist.ts';
-import { encodeTraces } from '../../src/stv/encode.ts';
-import { summarizeStv } from '../../src/stv/summary.ts';
-import { CallPathList } from '../../src/callpaths/call-path-list.ts';
-import type { StvMatrix } from '../../src/stv/matrix.ts';
-import type { Call, Trace } from '../../src/trace/trace.ts';
+import { fitNormalisation, normalise } from '../../src/lib/stv/normalise.ts';
+import { Whitelist } from '../../src/lib/stv/whitelist.ts';
+import { encodeTraces } from '../../src/lib/stv/encode.ts';
+import { summarizeStv } from '../../src/lib/stv/summary.ts';
+import { CallPathList } from '../../src/lib/callpaths/call-path-list.ts';
+import type { StvMatrix } from '../../src/lib/stv/matrix.ts';
+import type { Call, Trace } from '../../src/lib/trace/trace.ts';
 
 const m = (rows: number[][]): StvMatrix => ({ ids: rows.map((_, i) => `t${i}`), width: rows[0].length, values: Float32Array.from(rows.flat()) });
 

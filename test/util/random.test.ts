@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../src/util/random.ts';
+import { Random } from '../../src/lib/util/random.ts';
 
 describe('Random', () => {
   it('gives the same stream for the same seed and different streams for different seeds', () => {
