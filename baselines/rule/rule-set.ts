@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { ANOMALY_TYPES, type AnomalyType } from '../../src/lib/contracts/dataset.ts';
 import { choice, custom, defaultsOf, num, optionSchema, textList, z, type OptionsOf } from '../../src/lib/options/schema.ts';
 import { InputError } from '../../src/lib/util/errors.ts';
@@ -106,15 +105,4 @@ function pick(e: CallMatcher): CallMatcher {
   if (e.caller !== undefined) m.caller = e.caller;
   if (e.endpoint !== undefined) m.endpoint = e.endpoint;
   return m;
-}
-
-/** Reads and validates a rules file (JSON). */
-export async function readRulesFile(file: string): Promise<RuleSet> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
-  } catch (e) {
-    throw new InputError({ file }, e instanceof SyntaxError ? `invalid JSON: ${e.message}` : (e as Error).message);
-  }
-  return parseRules(raw, file);
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { METHODS } from '../../src/harness/registry/methods.ts';
 import { circles, importEdges, moduleOf, upwardImports, type ImportEdge } from '../helpers/import-graph.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -33,5 +35,36 @@ describe('this repository: library <- methods <- harness', () => {
   });
   it('has no circle between folders (library modules, method folders, harness parts)', () => {
     expect(circles(edges, moduleOf)).toEqual([]);
+  });
+});
+
+/** Every method folder: src/methods/NAME/ and baselines/NAME/. */
+const methodFolders = ['src/methods', 'baselines'].flatMap((root) =>
+  readdirSync(join(ROOT, root))
+    .filter((n) => statSync(join(ROOT, root, n)).isDirectory())
+    .map((n) => `${root}/${n}`),
+);
+
+describe('methods: one folder each, registered once, no file I/O or printing', () => {
+  it('every method folder has an index.ts whose `method` is in the registry list, and every listed method has a folder', async () => {
+    const listed = new Set(METHODS);
+    const found = [];
+    for (const folder of methodFolders) {
+      const index = join(ROOT, folder, 'index.ts');
+      expect(existsSync(index), `${folder}/index.ts`).toBe(true);
+      const { method } = (await import(index)) as { method: (typeof METHODS)[number] };
+      expect(listed.has(method), `${folder}: ${method.name} is not in src/harness/registry/methods.ts`).toBe(true);
+      found.push(method.name);
+    }
+    expect(found.sort()).toEqual(METHODS.map((m) => m.name).sort());
+    expect(new Set(found).size).toBe(found.length);
+  });
+
+  it('no method file reads or writes files or prints (that is the harness\'s work)', () => {
+    const offending = edges
+      .map((e) => e.from)
+      .filter((f, i, all) => all.indexOf(f) === i && (f.startsWith('src/methods/') || f.startsWith('baselines/')))
+      .filter((f) => /from ['"](node:)?fs(\/promises)?['"]|\bconsole\.|process\.std(out|err)/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(offending).toEqual([]);
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { RuleDetector } from '../../../baselines/rule/rules.ts';
-import { codeMatches, DEFAULT_RULES, parseRules, readRulesFile, RULE_OPTIONS } from '../../../baselines/rule/rule-set.ts';
+import { codeMatches, DEFAULT_RULES, parseRules, RULE_OPTIONS } from '../../../baselines/rule/rule-set.ts';
+import { readJsonFile } from '../../../src/harness/inputs/load-input.ts';
+
+/** A rules file as the harness reads one (methods do no file I/O). */
+const readRulesFile = async (file: string) => parseRules(await readJsonFile(file), file);
 import { checkOptions, defaultsOf } from '../../../src/lib/options/schema.ts';
 import { treeTrace, type CallNode } from '../../helpers/test-traces.ts';
 import { tempFile } from '../../helpers/files.ts';
