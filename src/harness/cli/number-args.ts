@@ -8,11 +8,3 @@ export function intArg(v: unknown, name: string, fallback: number, min = 1): num
   if (typeof v !== 'string' || !Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}`);
   return n;
 }
-
-/** A number option in (lo, hi), or the fallback when absent. */
-export function numberArg(v: unknown, name: string, fallback: number, lo: number, hi: number): number {
-  if (v === undefined) return fallback;
-  const n = typeof v === 'string' ? parseDecimal(v) : NaN;
-  if (typeof v !== 'string' || !Number.isFinite(n) || n <= lo || n >= hi) throw new UsageError(`--${name} must be a number between ${lo} and ${hi}`);
-  return n;
-}

@@ -1,7 +1,7 @@
 import { readStvText } from '../../lib/readers/stv-files.ts';
 import { selectRows, type StvMatrix } from '../../lib/stv/matrix.ts';
 import { Random } from '../../lib/util/random.ts';
-import { confusion, type Confusion } from './hstv-confusion.ts';
+import { confusion, precisionRecall, type Confusion, type PrecisionRecall } from '../../lib/metrics/confusion.ts';
 import { HstvDetector, type HstvOptions } from '../../../baselines/hstv-3sigma/hstv.ts';
 
 /**
@@ -9,7 +9,7 @@ import { HstvDetector, type HstvOptions } from '../../../baselines/hstv-3sigma/h
  * `trainSize` normal traces drawn with a seeded shuffle of test_normal, score the remaining normal traces and
  * all of test_abnormal. Say the split and seed in any report of these numbers.
  */
-export interface ReleasedSplitResult extends Confusion {
+export interface ReleasedSplitResult extends Confusion, PrecisionRecall {
   seed: number;
   trainSize: number;
   testNormal: number;
@@ -60,6 +60,7 @@ export async function runReleasedSplit(
   scores.forEach((s, i) => {
     if (s === Infinity) labels[i] ? noHstv.abnormal++ : noHstv.normal++;
   });
+  const counts = confusion(labels, flags);
   return {
     seed: opts.seed,
     trainSize,
@@ -68,7 +69,8 @@ export async function runReleasedSplit(
     options: { ...det.options },
     groups: det.groupCount,
     noHstv,
-    ...confusion(flags, labels),
+    ...counts,
+    ...precisionRecall(counts),
     trainSec: (t1 - t0) / 1000,
     testSec: (t2 - t1) / 1000,
   };

@@ -1,5 +1,5 @@
 import type { AnomalyType, DetectorInput } from '../contracts/dataset.ts';
-import { choice, defaultsOf, optionSchema, type OptionsOfShape } from '../options/schema.ts';
+import { choice, type OptionsOfShape } from '../options/schema.ts';
 import type { Detector, FitHooks } from '../contracts/detector.ts';
 import type { Trace } from '../trace/trace.ts';
 import { InputError } from '../util/errors.ts';
@@ -37,8 +37,6 @@ export const PARTITION_OPTIONS = {
 };
 
 export type PartitionOptions = OptionsOfShape<typeof PARTITION_OPTIONS>;
-
-export const DEFAULT_PARTITION: PartitionOptions = defaultsOf(optionSchema(PARTITION_OPTIONS));
 
 export const NORMAL: Verdict = { score: 0, type: null };
 
