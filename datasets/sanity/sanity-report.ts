@@ -39,6 +39,7 @@ export function sideBySide(columns: [string, StructureStats, Record<string, numb
     row('... of those, a strict subset / superset of a normal set', (s) => `${pct(s.unseenSubsetShare)} / ${pct(s.unseenSupersetShare)}`),
     row('rt / path share of the anomalies', (s) => (s.typeShares.rt === undefined ? 'not labelled (paper: 53% / 47%)' : `${pct(s.typeShares.rt)} / ${pct(s.typeShares.path ?? 0)}`)),
     row('anomalous with an unseen call path', (s) => pct(s.unseenPathShare)),
+    row('flow with most anomalies: dimensions; share of anomalous / of normal traces', (s) => `${s.topFlow.dims}; ${pct(s.topFlow.anomalousShare)} / ${pct(s.topFlow.normalShare)}`),
   ];
   if (columns.some(([, , a]) => a)) {
     for (const m of Object.keys(columns.find(([, , a]) => a)![2]!)) lines.push(row(`AUPRC, ${m}`, (_s, a) => (a?.[m] === undefined ? '-' : a[m].toFixed(3))));

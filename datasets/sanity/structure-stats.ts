@@ -27,6 +27,12 @@ export interface StructureStats {
   typeShares: Record<string, number>;
   /** Share of the anomalous traces with a call path that training never had (an unseen call path). */
   unseenPathShare: number;
+  /**
+   * The flow that carries the most anomalies. An anomalous trace belongs to the smallest normal set of valid
+   * dimensions that contains its own (the flow it was cut from, or the flow itself); the flow with most anomalous
+   * traces: its number of dimensions, its share of the anomalous traces and its share of the normal ones.
+   */
+  topFlow: { dims: number; anomalousShare: number; normalShare: number };
 }
 
 export interface Quartiles {
@@ -68,7 +74,12 @@ export function structureStats(d: Dataset, o: { trainIsTestDay?: boolean } = {})
   const labels = test.ids.map((id) => d.test.labels!.get(id)!);
   const testSets = validSets(test);
   const normalKeys = new Map<string, Set<number>>();
-  const addNormal = (dims: number[]) => normalKeys.set(dims.join(','), new Set(dims));
+  const normalCount = new Map<string, number>();
+  const addNormal = (dims: number[]) => {
+    const key = dims.join(',');
+    normalKeys.set(key, new Set(dims));
+    normalCount.set(key, (normalCount.get(key) ?? 0) + 1);
+  };
   if (o.trainIsTestDay) for (const dims of validSets(train)) addNormal(dims);
   testSets.forEach((dims, i) => labels[i].label === 0 && addNormal(dims));
   const normalDims: number[] = [];
@@ -81,10 +92,22 @@ export function structureStats(d: Dataset, o: { trainIsTestDay?: boolean } = {})
   const normalSets = [...normalKeys.values()];
   const unseenPathRows = unseenPathsOf(d);
   let unseenPaths = 0;
+  const byFlow = new Map<string, number>();
+  const flowOf = (dims: number[]): string | null => {
+    let best: string | null = null;
+    for (const [k, n] of normalKeys) {
+      if (n.size < dims.length || !isSubset(dims, n)) continue;
+      const b = best === null ? null : normalKeys.get(best)!;
+      if (b === null || n.size < b.size || (n.size === b.size && normalCount.get(k)! > normalCount.get(best!)!)) best = k;
+    }
+    return best;
+  };
   testSets.forEach((dims, i) => {
     if (labels[i].label === 0) return void normalDims.push(dims.length);
     anomalousDims.push(dims.length);
     const key = dims.join(',');
+    const flow = flowOf(dims);
+    if (flow !== null) byFlow.set(flow, (byFlow.get(flow) ?? 0) + 1);
     anomalousKeys.add(key);
     if (labels[i].anomalyType) types.set(labels[i].anomalyType!, (types.get(labels[i].anomalyType!) ?? 0) + 1);
     if (unseenPathRows.has(i)) unseenPaths++;
@@ -95,6 +118,9 @@ export function structureStats(d: Dataset, o: { trainIsTestDay?: boolean } = {})
     if (normalSets.some((n) => n.size < dims.length && isSubset([...n], own))) superset++;
   });
   const a = anomalousDims.length;
+  const normalTotal = [...normalCount.values()].reduce((x, y) => x + y, 0);
+  const top = [...byFlow].sort((x, y) => y[1] - x[1])[0];
+  const topFlow = top === undefined ? { dims: 0, anomalousShare: 0, normalShare: 0 } : { dims: normalKeys.get(top[0])!.size, anomalousShare: top[1] / a, normalShare: normalCount.get(top[0])! / normalTotal };
   return {
     normal: normalDims.length,
     anomalous: a,
@@ -107,6 +133,7 @@ export function structureStats(d: Dataset, o: { trainIsTestDay?: boolean } = {})
     anomalousSets: anomalousKeys.size,
     typeShares: Object.fromEntries([...types].sort().map(([t, n]) => [t, n / a])),
     unseenPathShare: unseenPaths / a,
+    topFlow,
   };
 }
 

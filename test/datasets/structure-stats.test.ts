@@ -30,6 +30,9 @@ describe('structure statistics of a labelled dataset', () => {
     expect([s.normalSets, s.anomalousSets]).toEqual([2, 3]);
     expect(s.typeShares).toEqual({ path: 0.5, rt: 0.5 });
     expect(s.unseenPathShare).toBe(0);
+    // flows: t2, t3 ({0,1} cut from it) and t5 belong to {0,1,2,3}; {4,5} is in no normal set. {0,1,2,3} is 3 of
+    // the 7 normal traces (2 training, t1), and carries 3 of the 4 anomalies
+    expect(s.topFlow).toEqual({ dims: 4, anomalousShare: 0.75, normalShare: 3 / 7 });
     // without the training traces as normal ones, {4} is still a normal set (t0) and {0,1,2,3} too (t1): the same
     expect(structureStats(d).unseenSetShare).toBe(0.5);
     // a training day of its own does not count: {0,1} normal only in training stays unseen
