@@ -1,11 +1,20 @@
 // npm run bench:model -- training samples/s and scoring traces/s of the flow-VAE at paper size
-// (D = 482, K = 10 RealNVP blocks, batch 256, L_z = 500), and the GFLOP/s they amount to.
-// Options: --backend B (default auto), --workers N (default 2), --epochs N (timed rounds, default 3), --traces N
-// (traces per scoring round, default 48). Each figure is the best round and the mean of the rounds.
+// (D = 482, K = 10 RealNVP blocks, batch 256, L_z = 500), and the GFLOP/s they amount to, for each backend that
+// loads here, side by side in one run: the tfjs backend chosen by --backend (default auto, which takes wasm here)
+// and `onnx` (onnxruntime-node scoring the same parameters; it trains with the wasm engine, so it has no training
+// figure of its own). Scoring rounds of the backends alternate, so that both see the same machine load. Also the
+// native sgemm ceiling (onnxruntime's MatMul, 64,000 x 500 by 500 x 964) where onnxruntime loads.
+// Options: --backend B (default auto), --workers N (default 2; also onnxruntime's threads), --epochs N (timed
+// rounds, default 3), --traces N (traces per scoring round, default 48). Each figure is the best round and the
+// mean of the rounds.
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { describeBackend, useBackend, type BackendChoice } from '../src/lib/backend/backend.ts';
+import { cpuSession, loadOrt, type OrtModule } from '../src/lib/backend/onnxruntime.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../src/lib/model/config.ts';
+import type { TrainEngine } from '../src/lib/model/engine.ts';
+import { OnnxScoringEngine } from '../src/lib/model/onnx/onnx-engine.ts';
+import { encodeModel } from '../src/lib/model/onnx/proto.ts';
 import { openEngine } from '../src/lib/model/trainer.ts';
 import { DEFAULT_TRAIN } from '../src/lib/model/train-options.ts';
 import { FlowVae } from '../src/lib/model/vae.ts';
@@ -15,7 +24,16 @@ import { syntheticStvRows } from './synthetic-traces.ts';
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 
 const { values: o } = parseArgs({ options: { backend: { type: 'string' }, workers: { type: 'string' }, epochs: { type: 'string' }, traces: { type: 'string' } } });
-const info = await useBackend((o.backend ?? 'auto') as BackendChoice);
+const choice = (o.backend ?? 'auto') as BackendChoice;
+// the tfjs side: the backend asked for, with `auto` and `onnx` meaning its tfjs backend (wasm here)
+const info = await useBackend(choice === 'onnx' ? 'wasm' : choice === 'auto' ? 'wasm' : choice).catch(() => useBackend('auto'));
+let ort: OrtModule | null = null;
+let ortProblem = '';
+try {
+  ort = await loadOrt();
+} catch (e) {
+  ortProblem = String((e as Error).message).split('\n')[0];
+}
 const workers = Number(o.workers ?? 2);
 const D = 482;
 const config: VaeConfig = { ...DEFAULT_VAE, inputDim: D };
@@ -46,34 +64,84 @@ const flat = model.initialParams(rng);
 const opts = { ...DEFAULT_TRAIN, workers };
 const engine = await openEngine(model, flat, x, opts);
 console.log(`${describeBackend(info)}; engine: ${engine.description}`);
+if (!ort) console.log(`onnx: not measured (${ortProblem})`);
 // other work on this machine lowers these figures, so say how busy it was (a VM's host's load does not show here)
 console.log(`load average ${loadavg()[0].toFixed(2)} over the last minute on ${availableParallelism()} cores, before the timed rounds`);
+const rounds = Number(o.epochs ?? 3);
+const stats = (v: number[]) => ({ best: Math.max(...v), mean: v.reduce((a, b) => a + b, 0) / v.length });
+let onnxEngine: TrainEngine | null = null;
 try {
   const order = new Random(2).permutation(N);
   await engine.epoch(order.subarray(0, 256 * 4), 1e-3, 0); // warm-up
   // timed rounds; the machine is shared, so the best round is the closest to what the code can do
-  const rounds = Number(o.epochs ?? 3);
   const train: number[] = [];
   for (let e = 0; e < rounds; e++) {
     const t0 = performance.now();
     await engine.epoch(order, 1e-3, (e + 1) * 24);
     train.push(N / ((performance.now() - t0) / 1000));
   }
-  const best = Math.max(...train);
-  const mean = train.reduce((a, b) => a + b, 0) / train.length;
-  console.log(`training: ${fmt(best)} samples/s best of ${rounds} rounds of ${N} (mean ${fmt(mean)}; rounds ${train.map(fmt).join(' ')}); batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(best * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products`);
+  const t = stats(train);
+  console.log(`training, ${info.name}: ${fmt(t.best)} samples/s best of ${rounds} rounds of ${N} (mean ${fmt(t.mean)}; rounds ${train.map(fmt).join(' ')}); batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(t.best * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products`);
+  if (ort) console.log('training, onnx: the same engine as above (onnxruntime scores; training stays on wasm)');
 
-  const traces = Number(o.traces ?? 48);
-  await engine.score(x.subarray(0, 4 * D), 4, { samples: L, seed: 1 }); // warm-up
-  const score: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    await engine.score(x.subarray(r * traces * D, (r + 1) * traces * D), traces, { samples: L, seed: 1 });
-    score.push(traces / ((performance.now() - t0) / 1000));
+  // scoring: the same trained parameters, the backends' rounds interleaved
+  const scorers: [string, TrainEngine][] = [[info.name, engine]];
+  if (ort) {
+    onnxEngine = new OnnxScoringEngine(engine, ort, model, workers);
+    scorers.push(['onnx', onnxEngine]);
   }
-  const bestScore = Math.max(...score);
-  const meanScore = score.reduce((a, b) => a + b, 0) / score.length;
-  console.log(`scoring: ${bestScore.toFixed(1)} traces/s at L_z = ${L} best of ${rounds} rounds of ${traces} (mean ${meanScore.toFixed(1)}); ${(bestScore * scoreFlopsPerTrace / 1e9).toFixed(1)} GFLOP/s in matrix products`);
+  const traces = Number(o.traces ?? 48);
+  const score = new Map<string, number[]>(scorers.map(([n]) => [n, []]));
+  const results = new Map<string, Float64Array[]>(scorers.map(([n]) => [n, []]));
+  for (const [, e] of scorers) await e.score(x.subarray(0, 4 * D), 4, { samples: L, seed: 1 }); // warm-up
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, e] of scorers) {
+      const t0 = performance.now();
+      const out = await e.score(x.subarray(r * traces * D, (r + 1) * traces * D), traces, { samples: L, seed: 1 });
+      score.get(name)!.push(traces / ((performance.now() - t0) / 1000));
+      results.get(name)!.push(out.logPx);
+    }
+  }
+  for (const [name] of scorers) {
+    const s = stats(score.get(name)!);
+    console.log(`scoring, ${name}: ${s.best.toFixed(1)} traces/s at L_z = ${L} best of ${rounds} rounds of ${traces} (mean ${s.mean.toFixed(1)}); ${(s.best * scoreFlopsPerTrace / 1e9).toFixed(1)} GFLOP/s in matrix products`);
+  }
+  if (ort) {
+    const a = results.get(info.name)!.flatMap((v) => [...v]);
+    const b = results.get('onnx')!.flatMap((v) => [...v]);
+    const rel = Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.abs(v)));
+    const ratio = stats(score.get('onnx')!).best / stats(score.get(info.name)!).best;
+    console.log(`onnx / ${info.name} scoring: ${ratio.toFixed(2)}x; log p(x) of the same ${a.length} traces agree to ${rel.toExponential(1)} relative`);
+    console.log(await sgemmCeiling(ort, workers));
+  }
 } finally {
-  await engine.close();
+  await (onnxEngine ?? engine).close();
+}
+
+/** onnxruntime's MatMul on 64,000 x 500 by 500 x 964 (column sums returned, so that no big copy is timed). */
+async function sgemmCeiling(ortModule: OrtModule, threads: number): Promise<string> {
+  const [M, K, Nc] = [64000, 500, 964];
+  const bytes = encodeModel({
+    name: 'sgemm',
+    inputs: [{ name: 'a', dims: [M, K] }, { name: 'b', dims: [K, Nc] }],
+    outputs: [{ name: 's', dims: [Nc] }],
+    initializers: [{ name: 'axes', dims: [1], data: BigInt64Array.from([0n]) }],
+    nodes: [
+      { op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] },
+      { op: 'ReduceSum', inputs: ['c', 'axes'], outputs: ['s'], attrs: { keepdims: 0 } },
+    ],
+  });
+  const session = await cpuSession(ortModule, bytes, threads);
+  const r = new Random(5);
+  const a = new Float32Array(M * K).map(() => r.next() - 0.5);
+  const b = new Float32Array(K * Nc).map(() => r.next() - 0.5);
+  const feeds = { a: new ortModule.Tensor('float32', a, [M, K]), b: new ortModule.Tensor('float32', b, [K, Nc]) };
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await session.run(feeds);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  await session.release();
+  return `native sgemm ceiling (onnxruntime MatMul, ${threads} threads, ${M.toLocaleString('en-US')} x ${K} by ${K} x ${Nc}): ${((2 * M * K * Nc) / best / 1e9).toFixed(1)} GFLOP/s`;
 }

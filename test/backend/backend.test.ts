@@ -5,15 +5,16 @@ import { chooseBackend, describeBackend, gpuProblem, useBackend, type BackendDep
 const notInstalled = (pkg: string) => Object.assign(new Error(`Cannot find package '${pkg}' imported from /x/backend.ts`), { code: 'ERR_MODULE_NOT_FOUND' });
 
 /** A machine as the fakes describe it: which packages import, what the GPU check says; records what was set. */
-function machine(o: { gpuPackage?: 'ok' | 'missing' | Error; cpuPackage?: 'ok' | 'missing'; gpu?: string | null }) {
+function machine(o: { gpuPackage?: 'ok' | 'missing' | Error; cpuPackage?: 'ok' | 'missing'; ortPackage?: 'ok' | 'missing' | Error; gpu?: string | null }) {
   const set: string[] = [];
   let registered = false;
   const deps: BackendDeps = {
     async importPackage(pkg) {
-      const state = pkg.endsWith('-gpu') ? (o.gpuPackage ?? 'missing') : (o.cpuPackage ?? 'missing');
+      const ort = pkg === 'onnxruntime-node';
+      const state = ort ? (o.ortPackage ?? 'missing') : pkg.endsWith('-gpu') ? (o.gpuPackage ?? 'missing') : (o.cpuPackage ?? 'missing');
       if (state === 'missing') throw notInstalled(pkg);
       if (state instanceof Error) throw state;
-      registered = true;
+      if (!ort) registered = true;
       return {};
     },
     async setTf(name) {
@@ -51,7 +52,20 @@ describe('auto confirms a GPU before it chooses CUDA', () => {
     expect(info.skipped).toEqual([
       { name: 'tensorflow-gpu', reason: '@tensorflow/tfjs-node-gpu does not load: libcudart.so.11.0: cannot open shared object file: No such file or directory' },
       { name: 'tensorflow', reason: '@tensorflow/tfjs-node is not installed' },
+      { name: 'onnx', reason: 'onnxruntime-node is not installed' },
     ]);
+  });
+
+  it('takes onnxruntime (scoring) with wasm when no tensorflow package loads; says why when it does not load', async () => {
+    const { deps, set } = machine({ ortPackage: 'ok' });
+    const info = await chooseBackend('auto', deps);
+    expect([info.name, info.tfName, set]).toEqual(['onnx', 'wasm', ['wasm']]);
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    const glibc = new Error("/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.28' not found (required by libonnxruntime.so.1)\n    at Module");
+    const broken = await chooseBackend('auto', machine({ ortPackage: glibc }).deps);
+    expect(broken.name).toBe('wasm');
+    expect(broken.skipped[2]).toEqual({ name: 'onnx', reason: "onnxruntime-node does not load: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.28' not found (required by libonnxruntime.so.1)" });
+    await expect(chooseBackend('onnx', machine({}).deps)).rejects.toThrow('onnxruntime-node is not installed');
   });
 
   it('an explicit tensorflow-gpu without a device is refused with the reason', async () => {

@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
+import { ORT_PACKAGE } from './onnxruntime.ts';
 import { useWasm } from './wasm.ts';
 
 /** What `--backend` accepts. `auto` tries them in this order and takes the first that loads. */
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'onnx', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 
-/** The backend in use and why: `name` is what reports record; `skipped` lists the ones `auto` could not load. */
+/**
+ * The backend in use and why: `name` is what reports record; `skipped` lists the ones `auto` could not load.
+ * `onnx` is tfjs's wasm backend for everything but the flow-VAE's scoring, which onnxruntime-node runs (native
+ * CPU kernels, src/lib/model/onnx/).
+ */
 export interface BackendInfo {
   name: ConcreteBackend;
   /** tfjs's own backend name: 'tensorflow', 'wasm' or 'cpu'. */
@@ -42,6 +47,16 @@ const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).spl
 const GPU_HINT = 'see docs/backends.md: CUDA 11.2 and cuDNN 8.1 on LD_LIBRARY_PATH, a driver nvidia-smi answers, CUDA_VISIBLE_DEVICES';
 
 async function load(name: ConcreteBackend, deps: BackendDeps): Promise<string> {
+  if (name === 'onnx') {
+    try {
+      await deps.importPackage(ORT_PACKAGE);
+    } catch (e) {
+      const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && firstLine(e).includes(ORT_PACKAGE);
+      throw new BackendUnavailableError(missing ? `${ORT_PACKAGE} is not installed` : `${ORT_PACKAGE} does not load: ${firstLine(e)}`);
+    }
+    await deps.setTf('wasm');
+    return 'wasm';
+  }
   if (name === 'wasm') {
     await deps.setTf('wasm');
     return 'wasm';
@@ -71,11 +86,12 @@ async function load(name: ConcreteBackend, deps: BackendDeps): Promise<string> {
 
 /**
  * Picks `choice`'s backend with `deps`: `auto` tries @tensorflow/tfjs-node-gpu (CUDA, taken only when a GPU device
- * is confirmed), then @tensorflow/tfjs-node, then wasm, then the pure-JS cpu backend, and says why it skipped each
+ * is confirmed), then @tensorflow/tfjs-node, then onnxruntime-node (scoring) with wasm, then wasm, then the
+ * pure-JS cpu backend, and says why it skipped each
  * one it did not take. An explicit choice that cannot be had throws BackendUnavailableError.
  */
 export async function chooseBackend(choice: BackendChoice, deps: BackendDeps): Promise<BackendInfo> {
-  const order: ConcreteBackend[] = choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [choice];
+  const order: ConcreteBackend[] = choice === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'onnx', 'wasm', 'cpu'] : [choice];
   const skipped: BackendInfo['skipped'] = [];
   for (const name of order) {
     try {
@@ -160,5 +176,8 @@ export function describeBackend(info: BackendInfo): string {
   return `backend: ${info.name}${gpu}${why ? ` (skipped ${why})` : ''}`;
 }
 
-/** The tfjs backend in use now (after a method ran: the one it trained on), for result files. */
-export const activeBackend = (): string => tf.getBackend();
+/** The backend in use now (after a method ran: the one it trained on), for result files: tfjs's, or `onnx`. */
+export const activeBackend = (): string => (current?.name === 'onnx' && tf.getBackend() === 'wasm' ? 'onnx' : tf.getBackend());
+
+/** Whether the flow-VAE's scoring runs on onnxruntime in this thread (the `onnx` backend was chosen). */
+export const onnxScoring = (): boolean => current?.name === 'onnx';

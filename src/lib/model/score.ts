@@ -22,6 +22,20 @@ export interface ScoreResult {
   elbo: Float64Array;
 }
 
+/** Rows of x per chunk: `chunkRows` (or `fallback`) rows of samples, at least one row of x. */
+export function rowsPerChunk(opts: ScoreOptions, fallback: number): number {
+  return Math.max(1, Math.floor((opts.chunkRows ?? fallback) / opts.samples));
+}
+
+/** The noise of rows start .. start + b - 1: L x b x zDim, sample l of row i at row l * b + i, keyed per row. */
+export function chunkNoise(opts: ScoreOptions, start: number, b: number, zDim: number): Float32Array {
+  const L = opts.samples;
+  const eps = new Float32Array(L * b * zDim);
+  const first = opts.firstRow ?? 0;
+  for (let i = 0; i < b; i++) scoreNoiseInto(opts.seed, opts.keys ? opts.keys[start + i] : first + start + i, L, zDim, eps, b, i);
+  return eps;
+}
+
 /**
  * Scores `n` rows of `x` (row-major, inputDim wide): log p(x) = log (1/L) sum_l w_l with log-sum-exp, and the
  * ELBO. Calls `onChunk(rowsDone)` after each chunk.
@@ -30,15 +44,13 @@ export function scoreRows(model: SgvbModel, p: Tensors, x: Float32Array, n: numb
   const D = model.config.inputDim;
   const Z = model.config.zDim;
   const L = opts.samples;
-  const per = Math.max(1, Math.floor((opts.chunkRows ?? 4096) / L));
-  const first = opts.firstRow ?? 0;
+  const per = rowsPerChunk(opts, 4096);
   const logPx = new Float64Array(n);
   const elbo = new Float64Array(n);
   const logL = Math.log(L);
   for (let start = 0; start < n; start += per) {
     const b = Math.min(per, n - start);
-    const eps = new Float32Array(L * b * Z);
-    for (let i = 0; i < b; i++) scoreNoiseInto(opts.seed, opts.keys ? opts.keys[start + i] : first + start + i, L, Z, eps, b, i);
+    const eps = chunkNoise(opts, start, b, Z);
     const [lp, lb] = tf.tidy(() => {
       const xt = tf.tensor2d(x.subarray(start * D, (start + b) * D), [b, D]);
       const w = model.logWeights(p, xt, tf.tensor2d(eps, [L * b, Z]));
