@@ -1,9 +1,10 @@
 // npm run bench:model -- training samples/s and scoring traces/s of the flow-VAE at paper size
 // (D = 482, K = 10 RealNVP blocks, batch 256, L_z = 500), and the GFLOP/s they amount to, for each backend that
 // loads here, side by side in one run: the tfjs backend chosen by --backend (default auto, which takes wasm here)
-// and `onnx` (onnxruntime-node scoring the same parameters; it trains with the wasm engine, so it has no training
-// figure of its own). Scoring rounds of the backends alternate, so that both see the same machine load. Also the
-// native sgemm ceiling (onnxruntime's MatMul, 64,000 x 500 by 500 x 964) where onnxruntime loads.
+// and `onnx` (onnxruntime-node's training-step and scoring graphs) from the same initial parameters. Their rounds
+// alternate, so that both see the same machine load; before scoring, onnx takes the tfjs engine's parameters, so
+// that both score the same model. Also the native sgemm ceiling (onnxruntime's MatMul, 64,000 x 500 by 500 x 964)
+// where onnxruntime loads.
 // Options: --backend B (default auto), --workers N (default 2; also onnxruntime's threads), --epochs N (timed
 // rounds, default 3), --traces N (traces per scoring round, default 48). Each figure is the best round and the
 // mean of the rounds.
@@ -13,10 +14,10 @@ import { describeBackend, useBackend, type BackendChoice } from '../src/lib/back
 import { cpuSession, loadOrt, type OrtModule } from '../src/lib/backend/onnxruntime.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../src/lib/model/config.ts';
 import type { TrainEngine } from '../src/lib/model/engine.ts';
-import { OnnxScoringEngine } from '../src/lib/model/onnx/onnx-engine.ts';
+import { OnnxTrainEngine } from '../src/lib/model/onnx/onnx-engine.ts';
 import { encodeModel } from '../src/lib/model/onnx/proto.ts';
 import { openEngine } from '../src/lib/model/trainer.ts';
-import { DEFAULT_TRAIN } from '../src/lib/model/train-options.ts';
+import { ADAM, DEFAULT_TRAIN } from '../src/lib/model/train-options.ts';
 import { FlowVae } from '../src/lib/model/vae.ts';
 import { Random } from '../src/lib/util/random.ts';
 import { syntheticStvRows } from './synthetic-traces.ts';
@@ -69,27 +70,32 @@ if (!ort) console.log(`onnx: not measured (${ortProblem})`);
 console.log(`load average ${loadavg()[0].toFixed(2)} over the last minute on ${availableParallelism()} cores, before the timed rounds`);
 const rounds = Number(o.epochs ?? 3);
 const stats = (v: number[]) => ({ best: Math.max(...v), mean: v.reduce((a, b) => a + b, 0) / v.length });
-let onnxEngine: TrainEngine | null = null;
+const engines: [string, TrainEngine][] = [[info.name, engine]];
+if (ort) engines.push(['onnx', new OnnxTrainEngine(ort, model, flat, x, { batchSize: opts.batchSize, seed: opts.seed, adam: { ...ADAM, clipNorm: opts.clipNorm }, threads: workers })]);
 try {
   const order = new Random(2).permutation(N);
-  await engine.epoch(order.subarray(0, 256 * 4), 1e-3, 0); // warm-up
+  for (const [, e] of engines) await e.epoch(order.subarray(0, 256 * 4), 1e-3, 0); // warm-up
   // timed rounds; the machine is shared, so the best round is the closest to what the code can do
-  const train: number[] = [];
-  for (let e = 0; e < rounds; e++) {
-    const t0 = performance.now();
-    await engine.epoch(order, 1e-3, (e + 1) * 24);
-    train.push(N / ((performance.now() - t0) / 1000));
+  const train = new Map<string, number[]>(engines.map(([n]) => [n, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, e] of engines) {
+      const t0 = performance.now();
+      await e.epoch(order, 1e-3, (r + 1) * 24);
+      train.get(name)!.push(N / ((performance.now() - t0) / 1000));
+    }
   }
-  const t = stats(train);
-  console.log(`training, ${info.name}: ${fmt(t.best)} samples/s best of ${rounds} rounds of ${N} (mean ${fmt(t.mean)}; rounds ${train.map(fmt).join(' ')}); batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(t.best * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products`);
-  if (ort) console.log('training, onnx: the same engine as above (onnxruntime scores; training stays on wasm)');
-
-  // scoring: the same trained parameters, the backends' rounds interleaved
-  const scorers: [string, TrainEngine][] = [[info.name, engine]];
+  for (const [name, e] of engines) {
+    const t = stats(train.get(name)!);
+    console.log(`training, ${name}: ${fmt(t.best)} samples/s best of ${rounds} rounds of ${N} (mean ${fmt(t.mean)}; rounds ${train.get(name)!.map(fmt).join(' ')}; loss ${(await e.loss()).toFixed(1)}); batch 256, D ${D}, K ${config.flowLength}, z ${config.zDim}; ${(t.best * trainFlopsPerSample / 1e9).toFixed(1)} GFLOP/s in matrix products`);
+  }
   if (ort) {
-    onnxEngine = new OnnxScoringEngine(engine, ort, model, workers);
-    scorers.push(['onnx', onnxEngine]);
+    const ratio = stats(train.get('onnx')!).best / stats(train.get(info.name)!).best;
+    console.log(`onnx / ${info.name} training: ${ratio.toFixed(2)}x`);
+    await engines[1][1].setParams(await engine.params());
   }
+
+  // scoring: the same parameters, the backends' rounds interleaved
+  const scorers = engines;
   const traces = Number(o.traces ?? 48);
   const score = new Map<string, number[]>(scorers.map(([n]) => [n, []]));
   const results = new Map<string, Float64Array[]>(scorers.map(([n]) => [n, []]));
@@ -115,7 +121,7 @@ try {
     console.log(await sgemmCeiling(ort, workers));
   }
 } finally {
-  await (onnxEngine ?? engine).close();
+  for (const [, e] of engines) await e.close();
 }
 
 /** onnxruntime's MatMul on 64,000 x 500 by 500 x 964 (column sums returned, so that no big copy is timed). */

@@ -3,9 +3,13 @@ import { useBackend } from '../../src/lib/backend/backend.ts';
 import { cpuSession, loadOrt, type OrtModule } from '../../src/lib/backend/onnxruntime.ts';
 import { DEFAULT_VAE, type VaeConfig } from '../../src/lib/model/config.ts';
 import { LocalEngine } from '../../src/lib/model/local-engine.ts';
-import { OnnxScorer, OnnxScoringEngine } from '../../src/lib/model/onnx/onnx-engine.ts';
+import { OnnxScorer, OnnxTrainEngine } from '../../src/lib/model/onnx/onnx-engine.ts';
+import { OnnxTrainStep } from '../../src/lib/model/onnx/train-step.ts';
+import { GradientLayout } from '../../src/lib/model/adam.ts';
+import { lossAndGrads } from '../../src/lib/model/gradients.ts';
+import * as tf from '@tensorflow/tfjs';
 import { encodeModel } from '../../src/lib/model/onnx/proto.ts';
-import { scoreGraphProblem } from '../../src/lib/model/onnx/score-graph.ts';
+import { graphProblem } from '../../src/lib/model/onnx/score-graph.ts';
 import { scoreRows } from '../../src/lib/model/score.ts';
 import { ADAM } from '../../src/lib/model/train-options.ts';
 import { FlowVae } from '../../src/lib/model/vae.ts';
@@ -37,7 +41,7 @@ function rows(n: number, d: number, seed: number): Float32Array {
 
 const maxRel = (a: Float64Array, b: Float64Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(v))));
 
-describe.skipIf(ort === null)('the flow-VAE scored by onnxruntime', () => {
+describe.skipIf(ort === null)('the flow-VAE on onnxruntime', () => {
   it('runs a graph written by the protobuf encoder: leaky ReLU of x W + b, by hand', async () => {
     const bytes = encodeModel({
       name: 't',
@@ -63,7 +67,7 @@ describe.skipIf(ort === null)('the flow-VAE scored by onnxruntime', () => {
   it('gives the tfjs path log p(x) and the ELBO to float32 rounding (RealNVP, K = 2 and K = 0)', async () => {
     for (const flowLength of [2, 0]) {
       const { model, flat } = perturbed({ ...SMALL, flowLength }, 4);
-      expect(scoreGraphProblem(model)).toBeNull();
+      expect(graphProblem(model)).toBeNull();
       const x = rows(10, 12, 5);
       const opts = { samples: 16, seed: 3 };
       const tfjs = scoreRows(model, model.layout.toTensors(flat), x, 10, opts);
@@ -89,21 +93,53 @@ describe.skipIf(ort === null)('the flow-VAE scored by onnxruntime', () => {
   });
 
   it('has no graph for a planar flow (tfjs scores it)', () => {
-    expect(scoreGraphProblem(new FlowVae({ ...SMALL, flow: 'planar' }))).toMatch(/planar flow has no ONNX scoring graph/);
+    expect(graphProblem(new FlowVae({ ...SMALL, flow: 'planar' }))).toMatch(/planar flow has no ONNX graph/);
   });
 
-  it('the scoring engine rebuilds its graph when the parameters change', async () => {
-    const a = perturbed(SMALL, 8);
-    const b = perturbed(SMALL, 9);
-    const x = rows(6, 12, 10);
+  it('the training-step graph gives the data loss and every gradient of tfjs (hand-written backward pass)', async () => {
+    for (const flowLength of [2, 0]) {
+      const { model, flat } = perturbed({ ...SMALL, flowLength }, 11);
+      const B = 8;
+      const x = rows(B, 12, 12);
+      const r = new Random(13);
+      const eps = Float32Array.from({ length: B * 4 }, () => r.normal());
+      const dataTerm = { layout: model.layout, loss: (q: Parameters<FlowVae['dataLoss']>[0], xx: tf.Tensor2D, e: tf.Tensor2D) => model.dataLoss(q, xx, e) };
+      const ref = lossAndGrads(dataTerm, model.layout.toTensors(flat), tf.tensor2d(x, [B, 12]), tf.tensor2d(eps, [B, 4]));
+      const step = await OnnxTrainStep.open(ort!, model, B, 1);
+      const got = await step.run(flat, x, eps);
+      await step.close();
+      expect(Math.abs(got.loss - ref.loss.dataSync()[0]) / Math.abs(ref.loss.dataSync()[0])).toBeLessThan(1e-5);
+      for (const seg of new GradientLayout(model.layout).segments) {
+        const want = ref.grads[seg.name].dataSync();
+        const mine = got.grads.subarray(seg.offset, seg.offset + seg.size);
+        const scale = Math.max(...Array.from(want, Math.abs));
+        expect(scale, seg.name).toBeGreaterThan(0);
+        expect(Math.max(...Array.from(want, (v, i) => Math.abs(v - mine[i]))) / scale, seg.name).toBeLessThan(1e-4);
+      }
+    }
+  });
+
+  it('trains as the tfjs engine does (same batches, noise, Adam and L2) to float32 rounding, and rescores after new parameters', async () => {
+    const { model, flat } = perturbed(SMALL, 14);
+    const train = rows(32, 12, 15);
+    const order = Int32Array.from({ length: 32 }, (_, i) => (i * 7) % 32);
+    const o = { batchSize: 8, seed: 3, adam: { ...ADAM } };
+    const tfjs = new LocalEngine(model, flat, train, o);
+    const onnx = new OnnxTrainEngine(ort!, model, flat, train, { ...o, threads: 1 });
+    await tfjs.epoch(order, 1e-3, 0);
+    await onnx.epoch(order, 1e-3, 0);
+    const [a, b] = [await tfjs.params(), await onnx.params()];
+    const moved = Math.max(...Array.from(a, (v, i) => Math.abs(v - flat[i])));
+    expect(moved).toBeGreaterThan(1e-3); // four Adam steps of about lr each
+    expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-5);
+    expect(Math.abs((await onnx.loss()) - (await tfjs.loss())) / Math.abs(await tfjs.loss())).toBeLessThan(1e-5);
+    const x = rows(6, 12, 16);
     const opts = { samples: 8, seed: 2 };
-    const inner = new LocalEngine(a.model, a.flat, new Float32Array(0), { batchSize: 4, seed: 1, adam: ADAM });
-    const engine = new OnnxScoringEngine(inner, ort!, a.model, 1);
-    const first = await engine.score(x, 6, opts);
-    await engine.setParams(b.flat);
-    const second = await engine.score(x, 6, opts);
-    await engine.close();
-    expect(maxRel(first.logPx, scoreRows(a.model, a.model.layout.toTensors(a.flat), x, 6, opts).logPx)).toBeLessThan(1e-5);
-    expect(maxRel(second.logPx, scoreRows(b.model, b.model.layout.toTensors(b.flat), x, 6, opts).logPx)).toBeLessThan(1e-5);
+    expect(maxRel((await onnx.score(x, 6, opts)).logPx, (await tfjs.score(x, 6, opts)).logPx)).toBeLessThan(1e-5);
+    const other = perturbed(SMALL, 17).flat;
+    await onnx.setParams(other);
+    expect(maxRel((await onnx.score(x, 6, opts)).logPx, scoreRows(model, model.layout.toTensors(other), x, 6, opts).logPx)).toBeLessThan(1e-5);
+    await tfjs.close();
+    await onnx.close();
   });
 });

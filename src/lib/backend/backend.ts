@@ -9,8 +9,8 @@ export type ConcreteBackend = Exclude<BackendChoice, 'auto'>;
 
 /**
  * The backend in use and why: `name` is what reports record; `skipped` lists the ones `auto` could not load.
- * `onnx` is tfjs's wasm backend for everything but the flow-VAE's scoring, which onnxruntime-node runs (native
- * CPU kernels, src/lib/model/onnx/).
+ * `onnx` is tfjs's wasm backend for everything but the flow-VAE's training steps and scoring, which
+ * onnxruntime-node runs (native CPU kernels, src/lib/model/onnx/).
  */
 export interface BackendInfo {
   name: ConcreteBackend;
@@ -86,7 +86,7 @@ async function load(name: ConcreteBackend, deps: BackendDeps): Promise<string> {
 
 /**
  * Picks `choice`'s backend with `deps`: `auto` tries @tensorflow/tfjs-node-gpu (CUDA, taken only when a GPU device
- * is confirmed), then @tensorflow/tfjs-node, then onnxruntime-node (scoring) with wasm, then wasm, then the
+ * is confirmed), then @tensorflow/tfjs-node, then onnxruntime-node (the flow-VAE) with wasm, then wasm, then the
  * pure-JS cpu backend, and says why it skipped each
  * one it did not take. An explicit choice that cannot be had throws BackendUnavailableError.
  */
@@ -179,5 +179,5 @@ export function describeBackend(info: BackendInfo): string {
 /** The backend in use now (after a method ran: the one it trained on), for result files: tfjs's, or `onnx`. */
 export const activeBackend = (): string => (current?.name === 'onnx' && tf.getBackend() === 'wasm' ? 'onnx' : tf.getBackend());
 
-/** Whether the flow-VAE's scoring runs on onnxruntime in this thread (the `onnx` backend was chosen). */
-export const onnxScoring = (): boolean => current?.name === 'onnx';
+/** Whether the flow-VAE trains and scores on onnxruntime in this thread (the `onnx` backend was chosen). */
+export const onnxBackend = (): boolean => current?.name === 'onnx';

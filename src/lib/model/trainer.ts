@@ -6,10 +6,10 @@ import { gatherRows } from './gradients.ts';
 import { LocalEngine } from './local-engine.ts';
 import { initNoise } from './noise.ts';
 import { WorkerEngine } from './parallel/worker-engine.ts';
-import { OnnxScoringEngine } from './onnx/onnx-engine.ts';
+import { OnnxTrainEngine } from './onnx/onnx-engine.ts';
 import { loadOrt } from '../backend/onnxruntime.ts';
-import { scoreGraphProblem } from './onnx/score-graph.ts';
-import { onnxScoring } from '../backend/backend.ts';
+import { graphProblem } from './onnx/score-graph.ts';
+import { onnxBackend } from '../backend/backend.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { ADAM, type TrainOptions } from './train-options.ts';
 import type { SgvbModel } from './sgvb-model.ts';
@@ -45,13 +45,14 @@ export interface TrainReport {
  */
 export async function openEngine(model: SgvbModel, flat: Float32Array, train: Float32Array, opts: TrainOptions): Promise<TrainEngine> {
   const adam = { ...ADAM, clipNorm: opts.clipNorm };
-  const engine =
-    tf.getBackend() === 'wasm' && opts.workers > 1 && model instanceof FlowVae
-      ? await WorkerEngine.start(model.config, flat, train, { workers: opts.workers, backend: 'wasm', batchSize: opts.batchSize, seed: opts.seed, adam })
-      : new LocalEngine(model, flat, train, { batchSize: opts.batchSize, seed: opts.seed, adam });
-  // the onnx backend: scoring by onnxruntime where the model has a graph (a planar flow has none: tfjs scores it)
-  if (onnxScoring() && model instanceof FlowVae && scoreGraphProblem(model) === null) return new OnnxScoringEngine(engine, await loadOrt(), model, Math.max(1, opts.workers));
-  return engine;
+  // the onnx backend: training steps and scoring as onnxruntime graphs where the model has them (a planar flow has none)
+  if (onnxBackend() && model instanceof FlowVae && graphProblem(model) === null) {
+    return new OnnxTrainEngine(await loadOrt(), model, flat, train, { batchSize: opts.batchSize, seed: opts.seed, adam, threads: Math.max(1, opts.workers) });
+  }
+  if (tf.getBackend() === 'wasm' && opts.workers > 1 && model instanceof FlowVae) {
+    return WorkerEngine.start(model.config, flat, train, { workers: opts.workers, backend: 'wasm', batchSize: opts.batchSize, seed: opts.seed, adam });
+  }
+  return new LocalEngine(model, flat, train, { batchSize: opts.batchSize, seed: opts.seed, adam });
 }
 
 /** Trains (as `train`) and returns the best parameters with the report, the engine closed. */

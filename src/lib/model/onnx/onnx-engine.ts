@@ -1,4 +1,9 @@
+import { FlatAdam, GradientLayout } from '../adam.ts';
 import type { TrainEngine } from '../engine.ts';
+import { gatherRows } from '../gradients.ts';
+import { stepNoise } from '../noise.ts';
+import type { AdamSettings } from '../train-options.ts';
+import { OnnxTrainStep } from './train-step.ts';
 import { chunkNoise, rowsPerChunk, type ScoreOptions, type ScoreResult } from '../score.ts';
 import type { FlowVae } from '../vae.ts';
 import { cpuSession, type OrtModule, type OrtSession } from '../../backend/onnxruntime.ts';
@@ -68,20 +73,30 @@ export class OnnxScorer {
 }
 
 /**
- * An engine that trains with another engine (wasm workers or this thread) and scores with onnxruntime: the
- * scorer is rebuilt from the inner engine's parameters whenever they changed since the last scoring.
+ * Training and scoring on onnxruntime: each SGVB step is one graph run (train-graph.ts: forward and backward of
+ * the data term), Adam (with the L2 penalty) the WebAssembly kernel's FlatAdam on the host parameters, as the wasm
+ * workers do; the noise of each step and the batches are the wasm engine's. Scoring by OnnxScorer, rebuilt
+ * whenever the parameters changed.
  */
-export class OnnxScoringEngine implements TrainEngine {
+export class OnnxTrainEngine implements TrainEngine {
   readonly description: string;
+  private readonly adam: FlatAdam;
+  private step: OnnxTrainStep | null = null;
   private scorer: OnnxScorer | null = null;
+  private lossSum = 0;
+  private steps = 0;
+  private rows: Float32Array | null = null;
 
   constructor(
-    private readonly inner: TrainEngine,
     private readonly ort: OrtModule,
     private readonly model: FlowVae,
-    private readonly threads: number,
+    private flat: Float32Array,
+    private readonly train: Float32Array,
+    private readonly opts: { batchSize: number; seed: number; adam: AdamSettings; threads: number },
   ) {
-    this.description = `${inner.description}; scoring: onnxruntime, ${threads} thread${threads === 1 ? '' : 's'}`;
+    this.flat = flat.slice();
+    this.adam = new FlatAdam(new GradientLayout(model.layout), opts.adam, undefined, model.config.l2);
+    this.description = `onnxruntime, ${opts.threads} thread${opts.threads === 1 ? '' : 's'} (training and scoring)`;
   }
 
   private async stale(): Promise<void> {
@@ -91,29 +106,44 @@ export class OnnxScoringEngine implements TrainEngine {
 
   async epoch(order: Int32Array, lr: number, firstStep: number, onStep?: (done: number) => void): Promise<void> {
     await this.stale();
-    return this.inner.epoch(order, lr, firstStep, onStep);
+    const B = this.opts.batchSize;
+    const D = this.model.config.inputDim;
+    const Z = this.model.config.zDim;
+    const steps = Math.floor(order.length / B);
+    this.step ??= await OnnxTrainStep.open(this.ort, this.model, B, this.opts.threads);
+    this.rows ??= new Float32Array(B * D);
+    this.lossSum = 0;
+    this.steps = 0;
+    for (let s = 0; s < steps; s++) {
+      const x = gatherRows(this.train, D, order, s * B, (s + 1) * B, this.rows);
+      const { loss, grads } = await this.step.run(this.flat, x, stepNoise(this.opts.seed, firstStep + s, B, Z));
+      this.lossSum += loss + this.adam.step(this.flat, grads, lr);
+      this.steps++;
+      onStep?.(s + 1);
+    }
   }
 
-  loss(): Promise<number> {
-    return this.inner.loss();
+  async loss(): Promise<number> {
+    return this.steps === 0 ? NaN : this.lossSum / this.steps;
   }
 
   async score(x: Float32Array, n: number, opts: ScoreOptions, onRows?: (done: number) => void): Promise<ScoreResult> {
-    this.scorer ??= new OnnxScorer(this.ort, this.model, await this.inner.params(), this.threads);
+    this.scorer ??= new OnnxScorer(this.ort, this.model, this.flat.slice(), this.opts.threads);
     return this.scorer.score(x, n, opts, onRows);
   }
 
-  params(): Promise<Float32Array> {
-    return this.inner.params();
+  async params(): Promise<Float32Array> {
+    return this.flat.slice();
   }
 
   async setParams(flat: Float32Array): Promise<void> {
     await this.stale();
-    return this.inner.setParams(flat);
+    this.flat = flat.slice();
   }
 
   async close(): Promise<void> {
     await this.stale();
-    return this.inner.close();
+    await this.step?.close();
+    this.step = null;
   }
 }
