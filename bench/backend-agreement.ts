@@ -1,7 +1,7 @@
 // npm run bench:agreement -- the onnx backend's scores beside the wasm backend's, on the released split (issue 22):
-// TraceAnomaly is trained once (default options, wasm; or --model DIR, a model folder from `eval:released
-// --model-out` or `traceanomaly train`), then the test traces are scored by both backends with the same model and
-// decision KDE. Prints how far log p(x) moves (absolute and relative, max and 99.9th percentile), how many verdicts
+// TraceAnomaly is trained once (default options on the backend --backend picks, auto by default; or --model DIR, a
+// model folder from `eval:released --model-out` or `traceanomaly train`), then the test traces are scored by both
+// backends with the same model and decision KDE. Prints how far log p(x) moves (absolute and relative, max and 99.9th percentile), how many verdicts
 // agree, and each backend's scoring time. Options: --seed N (default 1), --dataset NAME (default
 // trainticket-released), --model DIR, --model-out DIR (keeps the trained model), any detector option as its flag.
 import { parseArgs } from 'node:util';
@@ -24,7 +24,8 @@ const data = await builtinRegistry()
   .dataset(o.dataset ?? 'trainticket-released')
   .load({ seed, quick: false, options: {}, dataRoot: dataRoot(), log: () => {} });
 
-const trained = new TraceAnomalyDetector({ ...overrides, seed, backend: 'wasm' });
+const trained = new TraceAnomalyDetector({ ...overrides, seed });
+console.error(describeBackend(await useBackend(trained.options.backend)));
 if (o.model) {
   const saved = await loadModel(o.model);
   trained.useModel(saved.model);

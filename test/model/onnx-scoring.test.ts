@@ -142,4 +142,20 @@ describe.skipIf(ort === null)('the flow-VAE on onnxruntime', () => {
     await tfjs.close();
     await onnx.close();
   });
+
+  it('repeats to the bit: the same seed trains the same parameters (1 or 2 threads)', async () => {
+    const { model, flat } = perturbed(SMALL, 18);
+    const train = rows(32, 12, 19);
+    const order = Int32Array.from({ length: 32 }, (_, i) => (i * 5) % 32);
+    const run = async (threads: number) => {
+      const e = new OnnxTrainEngine(ort!, model, flat, train, { batchSize: 8, seed: 4, adam: { ...ADAM }, threads });
+      await e.epoch(order, 1e-3, 0);
+      const p = await e.params();
+      await e.close();
+      return p;
+    };
+    const [a, b, c] = [await run(2), await run(2), await run(1)];
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(c.buffer))).toBe(true);
+  });
 });
