@@ -14,6 +14,7 @@ import { dataRoot } from '../src/lib/util/data-root.ts';
 import { Progress } from '../src/lib/util/progress.ts';
 import { TraceAnomalyDetector } from '../src/methods/traceanomaly/detector.ts';
 import { TRACEANOMALY_OPTIONS, type TraceAnomalyOptions } from '../src/methods/traceanomaly/options.ts';
+import { evaluateDetection } from '../src/lib/metrics/detection.ts';
 
 const { values: o } = parseArgs({
   options: { seed: { type: 'string' }, dataset: { type: 'string' }, model: { type: 'string' }, 'model-out': { type: 'string' }, ...optionFlags(TRACEANOMALY_OPTIONS) },
@@ -45,7 +46,12 @@ for (const backend of ['wasm', 'onnx'] as const) {
   const t0 = performance.now();
   const a = await det.analyse(data.test, { progress: (e) => bar.update(e.done) });
   bar.done(a.ids.length);
-  runs.push({ backend, logPx: a.logPx, anomalous: a.anomalous, seconds: (performance.now() - t0) / 1000 });
+  const seconds = (performance.now() - t0) / 1000;
+  const truth = a.ids.map((id) => data.test.labels!.get(id)!.label);
+  const scores = Float64Array.from(a.logPx, (v, i) => (a.unseen[i].length > 0 ? Infinity : -v));
+  const { metrics: m } = evaluateDetection({ truth, trueTypes: truth.map(() => null), scores, flagged: a.anomalous });
+  console.error(`${backend}: AUPRC ${m.auprc.toFixed(5)}, precision ${m.precision.toFixed(5)}, recall ${m.recall.toFixed(5)}, ${m.fp} false positives, scored in ${seconds.toFixed(1)} s`);
+  runs.push({ backend, logPx: a.logPx, anomalous: a.anomalous, seconds });
 }
 
 const [w, x] = runs;
