@@ -70,7 +70,7 @@ describe('the command line follows the usual conventions', () => {
     expect(await first('train', '--out')).toEqual([2, 'traceanomaly train: --out needs a value']);
     expect(await first('train', '--in', '--out', 'm')).toEqual([2, 'traceanomaly train: --in needs a value, found the option --out (write --in=--out if that is the value)']);
     expect(await first('experiment', 'demo', '--quick=yes')).toEqual([2, 'traceanomaly experiment: --quick takes no value (found --quick=yes)']);
-    expect(await first('train', '--backend', 'wsam', '--in', 'x', '--out', 'm')).toEqual([2, 'traceanomaly train: --backend must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu, found wsam (did you mean "wasm"?)']);
+    expect(await first('train', '--backend', 'wsam', '--in', 'x', '--out', 'm')).toEqual([2, 'traceanomaly train: --backend must be one of auto, tensorflow-gpu, tensorflow, onnx, wasm, cpu, found wsam (did you mean "wasm"?)']);
   });
 
   it('a misspelt experiment name is a usage error (2) naming the closest; a missing definition file is bad input (1)', async () => {

@@ -24,7 +24,7 @@ traceanomaly experiment --list
   --seeds LIST   seeds to run, e.g. 1,2,3 or 1-5; tables show mean ± std over them
   --dataset FILE run on the dataset a dataset file describes instead of the experiment's datasets (repeatable)
   --data DIR     where shared datasets live (default: $TRACEANOMALY_DATA, ../shared/datasets, datasets/data)
-  --backend B    tfjs backend of the methods that use one (auto, tensorflow-gpu, tensorflow, wasm, cpu), unless
+  --backend B    backend of the methods that use one (auto, tensorflow-gpu, tensorflow, onnx, wasm, cpu), unless
                  the experiment sets theirs; it is part of their options, so cells of two backends never mix
   --fresh        recompute every cell
   --fail-fast    stop at the first failing cell (default: go on, report it, exit 1)
