@@ -60,12 +60,7 @@ export function scoreGraph(model: FlowVae, flat: Float32Array, samples: number):
     let h = input;
     c.hidden.forEach((_, i) => (h = g.leakyRelu(g.affine(h, param(`${net}.h${i}.w`), param(`${net}.h${i}.b`)), c.leakySlope)));
     const mean = g.affine(h, param(`${net}.mean.w`), param(`${net}.mean.b`));
-    // std = softplus(a) + eps = eps - log(sigmoid(-a)), with -a from the negated head: three passes over the
-    // [rows, width] output instead of six (softplus as relu(a) - log(sigmoid(|a|)) plus the addition)
-    const negW = Float32Array.from(model.layout.view(flat, `${net}.std.w`), (v) => -v);
-    const negB = Float32Array.from(model.layout.view(flat, `${net}.std.b`), (v) => -v);
-    const negPre = g.affine(h, g.constant(negW, model.layout.spec(`${net}.std.w`).shape), g.constant(negB, model.layout.spec(`${net}.std.b`).shape));
-    const std = g.op('Sub', [g.scalar(c.stdEpsilon), g.op('Log', [g.op('Sigmoid', [negPre])])]);
+    const std = g.op('Add', [g.softplus(g.affine(h, param(`${net}.std.w`), param(`${net}.std.b`))), g.scalar(c.stdEpsilon)]);
     return { mean, std };
   };
   const x = g.input('x', ['n', D]);
@@ -94,9 +89,8 @@ export function scoreGraph(model: FlowVae, flat: Float32Array, samples: number):
       const both = g.affine(h, g.constant(sideBySide([p('shift.w'), p('scale.w')], layer.hidden), [layer.hidden, 2 * layer.n2]), g.constant(sideBySide([p('shift.b'), p('scale.b')], 1)));
       const shift = g.columns(both, 0, layer.n2);
       const pre = g.op('Add', [g.columns(both, layer.n2, layer.n2), g.scalar(AffineCoupling.SCALE_BIAS)]);
-      const sig = g.op('Sigmoid', [pre]);
-      const y2 = g.op('Mul', [g.op('Add', [z2, shift]), sig]);
-      perRow.push(g.sumAxis(g.op('Log', [sig]), 1)); // log det = sum log sigmoid(pre)
+      const y2 = g.op('Mul', [g.op('Add', [z2, shift]), g.op('Sigmoid', [pre])]);
+      perRow.push(g.op('Neg', [g.sumAxis(g.op('Softplus', [g.op('Neg', [pre])]), 1)]));
       z = g.op('Concat', [z1, y2], { axis: 1 });
     } else if (layer instanceof InvertibleDense) {
       z = g.op('MatMul', [z, g.constant(invertibleDenseMatrix(model, flat, layer), [layer.width, layer.width])]);
