@@ -81,6 +81,22 @@ describe.skipIf(ort === null)('the flow-VAE on onnxruntime', () => {
     }
   });
 
+  it('stays finite where a float32 softplus or sigmoid under- or overflows: std heads at +-100, coupling scales at -100', async () => {
+    const { model, flat } = perturbed(SMALL, 20);
+    model.layout.view(flat, 'dec.std.b').fill(100); // std = softplus(100): sigmoid(-100) is 0 in float32
+    model.layout.view(flat, 'enc.std.b').fill(-100); // std at its floor
+    model.layout.view(flat, 'flow.0.coupling.scale.b').fill(-100); // sigmoid(pre) is 0: log det = -softplus(98)
+    const x = rows(5, 12, 21);
+    const opts = { samples: 8, seed: 5 };
+    const tfjs = scoreRows(model, model.layout.toTensors(flat), x, 5, opts);
+    const scorer = new OnnxScorer(ort!, model, flat, 1);
+    const onnx = await scorer.score(x, 5, opts);
+    await scorer.close();
+    expect(Array.from(tfjs.logPx).every(Number.isFinite)).toBe(true);
+    expect(Array.from(onnx.logPx).every(Number.isFinite)).toBe(true);
+    expect(maxRel(tfjs.logPx, onnx.logPx)).toBeLessThan(1e-4);
+  });
+
   it('keys each row its own noise: the rows of one call score as they do in two calls (firstRow)', async () => {
     const { model, flat } = perturbed(SMALL, 6);
     const x = rows(9, 12, 7);
