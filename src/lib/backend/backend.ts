@@ -46,14 +46,17 @@ const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).spl
 /** The CUDA and cuDNN libraries libtensorflow 2.9.1 (under @tensorflow/tfjs-node-gpu 4.22.0) loads: docs/backends.md. */
 const GPU_HINT = 'see docs/backends.md: CUDA 11.2 and cuDNN 8.1 on LD_LIBRARY_PATH, a driver nvidia-smi answers, CUDA_VISIBLE_DEVICES';
 
+/** Why importing `pkg` failed: not installed (`missing`), or installed but it does not load. */
+function importProblem(e: unknown, pkg: string): { missing: boolean; error: BackendUnavailableError } {
+  const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && firstLine(e).includes(pkg);
+  return { missing, error: new BackendUnavailableError(missing ? `${pkg} is not installed` : `${pkg} does not load: ${firstLine(e)}`) };
+}
+
 async function load(name: ConcreteBackend, deps: BackendDeps): Promise<string> {
   if (name === 'onnx') {
-    try {
-      await deps.importPackage(ORT_PACKAGE);
-    } catch (e) {
-      const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && firstLine(e).includes(ORT_PACKAGE);
-      throw new BackendUnavailableError(missing ? `${ORT_PACKAGE} is not installed` : `${ORT_PACKAGE} does not load: ${firstLine(e)}`);
-    }
+    await deps.importPackage(ORT_PACKAGE).catch((e) => {
+      throw importProblem(e, ORT_PACKAGE).error;
+    });
     await deps.setTf('wasm');
     return 'wasm';
   }
@@ -69,11 +72,9 @@ async function load(name: ConcreteBackend, deps: BackendDeps): Promise<string> {
   try {
     await deps.importPackage(pkg);
   } catch (e) {
-    const missing = (e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && firstLine(e).includes(pkg);
+    const { missing, error } = importProblem(e, pkg);
     // the GPU package's backend also runs on the CPU: `tensorflow` takes it when tfjs-node itself is not installed
-    if (!(missing && name === 'tensorflow' && deps.registered('tensorflow'))) {
-      throw new BackendUnavailableError(missing ? `${pkg} is not installed` : `${pkg} does not load: ${firstLine(e)}`);
-    }
+    if (!(missing && name === 'tensorflow' && deps.registered('tensorflow'))) throw error;
   }
   await deps.setTf('tensorflow');
   if (name === 'tensorflow-gpu') {
