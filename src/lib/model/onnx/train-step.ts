@@ -13,6 +13,10 @@ import { invertibleDenseGrads, trainGraph } from './train-graph.ts';
  */
 export class OnnxTrainStep {
   readonly grads: GradientLayout;
+  /** The trainable parameters fed to the graph as they are (all but ActNorm's logScale and the invertible dense layers' lower, upper, logS, which it takes as scale and W). */
+  private readonly fed: GradientLayout['segments'];
+  /** Offset of each parameter in the gradient vector. */
+  private readonly offset: Map<string, number>;
 
   private constructor(
     private readonly ort: OrtModule,
@@ -21,6 +25,11 @@ export class OnnxTrainStep {
     readonly batch: number,
   ) {
     this.grads = new GradientLayout(model.layout);
+    const derived = new Set(
+      model.flow.flatMap((l) => (l instanceof ActNorm ? [`${l.prefix}.logScale`] : l instanceof InvertibleDense ? ['lower', 'upper', 'logS'].map((k) => `${l.prefix}.${k}`) : [])),
+    );
+    this.fed = this.grads.segments.filter((seg) => !derived.has(seg.name));
+    this.offset = new Map(this.grads.segments.map((seg) => [seg.name, seg.offset]));
   }
 
   static async open(ort: OrtModule, model: FlowVae, batch: number, threads: number): Promise<OnnxTrainStep> {
@@ -34,10 +43,7 @@ export class OnnxTrainStep {
     const t = (data: Float32Array, dims: readonly number[]) => new ort.Tensor('float32', data, dims);
     const feeds: Record<string, OrtTensor> = { x: t(x, [this.batch, c.inputDim]), eps: t(eps, [this.batch, c.zDim]) };
     let shared = 0;
-    for (const seg of this.grads.segments) {
-      if (seg.name.endsWith('.logScale') || /\.(lower|upper|logS)$/.test(seg.name)) continue;
-      feeds[seg.name] = t(flat.subarray(seg.paramOffset, seg.paramOffset + seg.size), seg.shape);
-    }
+    for (const seg of this.fed) feeds[seg.name] = t(flat.subarray(seg.paramOffset, seg.paramOffset + seg.size), seg.shape);
     for (const layer of model.flow) {
       if (layer instanceof ActNorm) {
         const ls = model.layout.view(flat, `${layer.prefix}.logScale`);
@@ -50,13 +56,13 @@ export class OnnxTrainStep {
     }
     const out = await this.session.run(feeds);
     const grads = new Float32Array(this.grads.size);
-    const at = new Map(this.grads.segments.map((s) => [s.name, s.offset]));
+    const at = (name: string) => this.offset.get(name)!;
     for (const layer of model.flow) {
       if (!(layer instanceof InvertibleDense)) continue;
       const d = invertibleDenseGrads(model, flat, layer, out[`grad.${layer.prefix}.W`].data);
-      grads.set(d.lower, at.get(`${layer.prefix}.lower`)!);
-      grads.set(d.upper, at.get(`${layer.prefix}.upper`)!);
-      grads.set(d.logS, at.get(`${layer.prefix}.logS`)!);
+      grads.set(d.lower, at(`${layer.prefix}.lower`));
+      grads.set(d.upper, at(`${layer.prefix}.upper`));
+      grads.set(d.logS, at(`${layer.prefix}.logS`));
     }
     for (const seg of this.grads.segments) {
       const o = out[`grad.${seg.name}`];
