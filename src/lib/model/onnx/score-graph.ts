@@ -2,6 +2,7 @@ import { ActNorm } from '../flows/actnorm.ts';
 import { AffineCoupling } from '../flows/coupling.ts';
 import { InvertibleDense } from '../flows/invertible-dense.ts';
 import { HALF_LOG_2PI } from '../gaussian.ts';
+import type { VaeConfig } from '../config.ts';
 import type { FlowVae } from '../vae.ts';
 import { GraphBuilder } from './graph-builder.ts';
 
@@ -41,6 +42,29 @@ export function invertibleDenseMatrix(model: FlowVae, flat: Float32Array, layer:
 }
 
 /**
+ * A Gaussian net of the flow-VAE (vae.ts gaussianNet): dense layers with leaky ReLU, a linear mean and a
+ * std = softplus(linear) + eps; `param` names each parameter's value in the graph (a constant when scoring, an
+ * input when training). Returns what the training graph's backward pass needs as well: each hidden layer's weights,
+ * input and pre-activation, the heads' weights, the last hidden output and the std head's pre-activation.
+ */
+export function gaussianNetNodes(g: GraphBuilder, c: VaeConfig, net: 'enc' | 'dec', input: string, param: (name: string) => string) {
+  const layers: { w: string; b: string; input: string; pre: string }[] = [];
+  let h = input;
+  c.hidden.forEach((_, i) => {
+    const w = param(`${net}.h${i}.w`);
+    const b = param(`${net}.h${i}.b`);
+    const pre = g.affine(h, w, b);
+    layers.push({ w, b, input: h, pre });
+    h = g.leakyRelu(pre, c.leakySlope);
+  });
+  const heads = { mw: param(`${net}.mean.w`), mb: param(`${net}.mean.b`), sw: param(`${net}.std.w`), sb: param(`${net}.std.b`) };
+  const mean = g.affine(h, heads.mw, heads.mb);
+  const stdPre = g.affine(h, heads.sw, heads.sb);
+  const std = g.op('Add', [g.softplus(stdPre), g.scalar(c.stdEpsilon)]);
+  return { layers, heads, last: h, mean, stdPre, std };
+}
+
+/**
  * The whole importance-sampled scoring pass of the flow-VAE (Eq. 3) as one ONNX graph, the same arithmetic as
  * FlowVae.logWeights and scoreRows: inputs `x` [n, D] and `eps` [L * n, Z] (sample l of row i at row l * n + i),
  * outputs `logPx` [n] (log-sum-exp of the L log weights less log L) and `elbo` [n] (their mean). The parameters
@@ -55,14 +79,7 @@ export function scoreGraph(model: FlowVae, flat: Float32Array, samples: number):
   const L = samples;
   const g = new GraphBuilder('flow-vae-score');
   const param = (name: string) => g.constant(model.layout.view(flat, name), model.layout.spec(name).shape, name);
-  /** Mean and std = softplus(.) + eps of a Gaussian net (vae.ts gaussianNet). */
-  const gaussianNet = (net: 'enc' | 'dec', input: string) => {
-    let h = input;
-    c.hidden.forEach((_, i) => (h = g.leakyRelu(g.affine(h, param(`${net}.h${i}.w`), param(`${net}.h${i}.b`)), c.leakySlope)));
-    const mean = g.affine(h, param(`${net}.mean.w`), param(`${net}.mean.b`));
-    const std = g.op('Add', [g.softplus(g.affine(h, param(`${net}.std.w`), param(`${net}.std.b`))), g.scalar(c.stdEpsilon)]);
-    return { mean, std };
-  };
+  const gaussianNet = (net: 'enc' | 'dec', input: string) => gaussianNetNodes(g, c, net, input, param);
   const x = g.input('x', ['n', D]);
   const eps = g.input('eps', ['Ln', Z]);
 

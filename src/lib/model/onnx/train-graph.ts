@@ -4,7 +4,7 @@ import { InvertibleDense } from '../flows/invertible-dense.ts';
 import { HALF_LOG_2PI } from '../gaussian.ts';
 import type { FlowVae } from '../vae.ts';
 import { GraphBuilder } from './graph-builder.ts';
-import { graphProblem } from './score-graph.ts';
+import { gaussianNetNodes, graphProblem } from './score-graph.ts';
 
 /**
  * One SGVB training step of the flow-VAE as one ONNX graph: the forward pass of FlowVae.dataLoss (one latent
@@ -40,23 +40,7 @@ export function trainGraph(model: FlowVae, batch: number): Uint8Array {
   const x = g.input('x', [B, D]);
   const eps = g.input('eps', [B, Z]);
 
-  /** A Gaussian net's forward pass, keeping what the backward pass needs. */
-  const gaussianForward = (net: 'enc' | 'dec', input: string) => {
-    const layers: { w: string; b: string; input: string; pre: string }[] = [];
-    let h = input;
-    c.hidden.forEach((_, i) => {
-      const w = param(`${net}.h${i}.w`);
-      const b = param(`${net}.h${i}.b`);
-      const pre = g.affine(h, w, b);
-      layers.push({ w, b, input: h, pre });
-      h = g.leakyRelu(pre, a);
-    });
-    const heads = { mw: param(`${net}.mean.w`), mb: param(`${net}.mean.b`), sw: param(`${net}.std.w`), sb: param(`${net}.std.b`) };
-    const mean = g.affine(h, heads.mw, heads.mb);
-    const stdPre = g.affine(h, heads.sw, heads.sb);
-    const std = g.op('Add', [g.softplus(stdPre), g.scalar(c.stdEpsilon)]);
-    return { layers, heads, last: h, mean, stdPre, std };
-  };
+  const gaussianForward = (net: 'enc' | 'dec', input: string) => gaussianNetNodes(g, c, net, input, param);
   /** Its backward pass from dLoss/dmean and dLoss/dstd; returns dLoss/dinput (or null when not wanted). */
   const gaussianBackward = (f: ReturnType<typeof gaussianForward>, dMean: string, dStd: string, wantInput: boolean): string | null => {
     const dStdPre = g.op('Mul', [dStd, g.op('Sigmoid', [f.stdPre])]); // softplus' = sigmoid
