@@ -39,6 +39,15 @@ function rows(n: number, d: number, seed: number): Float32Array {
   return Float32Array.from({ length: n * d }, () => (r.next() < 0.4 ? -1 : Math.abs(r.normal())));
 }
 
+/** The same rows scored by the tfjs path and by onnxruntime (one thread). */
+async function bothScores(model: FlowVae, flat: Float32Array, x: Float32Array, n: number, opts: { samples: number; seed: number }) {
+  const tfjs = scoreRows(model, model.layout.toTensors(flat), x, n, opts);
+  const scorer = new OnnxScorer(ort!, model, flat, 1);
+  const onnx = await scorer.score(x, n, opts);
+  await scorer.close();
+  return { tfjs, onnx };
+}
+
 const maxRel = (a: Float64Array, b: Float64Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]) / Math.max(1, Math.abs(v))));
 
 describe.skipIf(ort === null)('the flow-VAE on onnxruntime', () => {
@@ -70,10 +79,7 @@ describe.skipIf(ort === null)('the flow-VAE on onnxruntime', () => {
       expect(graphProblem(model)).toBeNull();
       const x = rows(10, 12, 5);
       const opts = { samples: 16, seed: 3 };
-      const tfjs = scoreRows(model, model.layout.toTensors(flat), x, 10, opts);
-      const scorer = new OnnxScorer(ort!, model, flat, 1);
-      const onnx = await scorer.score(x, 10, opts);
-      await scorer.close();
+      const { tfjs, onnx } = await bothScores(model, flat, x, 10, opts);
       expect(maxRel(tfjs.logPx, onnx.logPx)).toBeLessThan(1e-5);
       expect(maxRel(tfjs.elbo, onnx.elbo)).toBeLessThan(1e-5);
       // and the numbers are not degenerate: rows differ
@@ -88,10 +94,7 @@ describe.skipIf(ort === null)('the flow-VAE on onnxruntime', () => {
     model.layout.view(flat, 'flow.0.coupling.scale.b').fill(-100); // sigmoid(pre) is 0: log det = -softplus(98)
     const x = rows(5, 12, 21);
     const opts = { samples: 8, seed: 5 };
-    const tfjs = scoreRows(model, model.layout.toTensors(flat), x, 5, opts);
-    const scorer = new OnnxScorer(ort!, model, flat, 1);
-    const onnx = await scorer.score(x, 5, opts);
-    await scorer.close();
+    const { tfjs, onnx } = await bothScores(model, flat, x, 5, opts);
     expect(Array.from(tfjs.logPx).every(Number.isFinite)).toBe(true);
     expect(Array.from(onnx.logPx).every(Number.isFinite)).toBe(true);
     expect(maxRel(tfjs.logPx, onnx.logPx)).toBeLessThan(1e-4);
