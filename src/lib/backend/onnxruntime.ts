@@ -18,7 +18,6 @@ export interface OrtModule {
   InferenceSession: {
     create(model: Uint8Array, options: Record<string, unknown>): Promise<OrtSession>;
   };
-  env: { versions?: { node?: string } };
 }
 
 export const ORT_PACKAGE = 'onnxruntime-node';
