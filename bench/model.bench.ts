@@ -27,7 +27,7 @@ const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 const { values: o } = parseArgs({ options: { backend: { type: 'string' }, workers: { type: 'string' }, epochs: { type: 'string' }, traces: { type: 'string' } } });
 const choice = (o.backend ?? 'auto') as BackendChoice;
 // the tfjs side: the backend asked for, with `auto` and `onnx` meaning its tfjs backend (wasm here)
-const info = await useBackend(choice === 'onnx' ? 'wasm' : choice === 'auto' ? 'wasm' : choice).catch(() => useBackend('auto'));
+const info = await useBackend(choice === 'auto' || choice === 'onnx' ? 'wasm' : choice);
 let ort: OrtModule | null = null;
 let ortProblem = '';
 try {
