@@ -3,6 +3,8 @@
 // Options: --seeds 1,2,3 (default 1), --dataset trainticket-released-1k (the 1,000-trace form), any detector option as --max-epochs N, --samples N, --flow-length K,
 // --workers N, --backend B; --out DIR (default reports/released-split) gets one JSON per seed; --model-out DIR saves
 // each seed's trained model as DIR/seed-N (a model folder, for `traceanomaly detect`).
+// Each seed also prints the held-out NLL of the kept weights (bestValidNll: label-free, for choosing options) and the
+// test set broken down by the training support of each trace's flow (src/lib/metrics/flow-support.ts).
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { builtinRegistry } from '../src/harness/experiments/builtins.ts';
@@ -17,6 +19,7 @@ import { dataRoot, PROJECT_ROOT } from '../src/lib/util/data-root.ts';
 import { Progress } from '../src/lib/util/progress.ts';
 import { evaluateDetection } from '../src/lib/metrics/detection.ts';
 import { meanStd } from '../src/lib/metrics/aggregate.ts';
+import { flowSupport, supportBreakdown } from '../src/lib/metrics/flow-support.ts';
 
 const { values: o } = parseArgs({
   options: {
@@ -56,6 +59,10 @@ for (const seed of seeds) {
   const labels = a.ids.map((id) => data.test.labels!.get(id)!.label);
   const scores = Float64Array.from(a.logPx, (v, i) => (a.unseen[i].length > 0 ? Infinity : -v));
   const { metrics: m } = evaluateDetection({ truth: labels, trueTypes: labels.map(() => null), scores, flagged: a.anomalous });
+  // how well training covers each test trace's flow (its exact set of valid dimensions): docs/decision-rule.md
+  const supportById = new Map<string, number>();
+  flowSupport(data.train.stv!, data.test.stv!).forEach((n, i) => supportById.set(data.test.stv!.ids[i], n));
+  const support = supportBreakdown({ support: a.ids.map((id) => supportById.get(id)!), truth: labels, scores, flagged: a.anomalous });
   const row = {
     seed,
     auprc: m.auprc,
@@ -69,17 +76,19 @@ for (const seed of seeds) {
     ...Object.fromEntries(Object.entries(m.recallAtFpr!).map(([k, v]) => [`recallAtFpr${k}`, v])),
     unseen: a.unseen.filter((u) => u.length > 0).length,
     epochs: report.epochs,
+    bestValidNll: report.bestValidNll,
     bestEpoch: report.bestEpoch,
     trainSec,
     testSec,
   };
   rows.push(row);
   console.log(JSON.stringify(row));
+  console.log(`seed ${seed} by the training support of each test trace's flow: ${JSON.stringify(support)}`);
   await writeLinesAtomic(join(outDir, `seed-${seed}.scores.csv`), (function* () {
     yield 'trace_id,label,log_px,p_value,anomalous,unseen';
     for (let i = 0; i < a.ids.length; i++) yield [a.ids[i], labels[i], a.logPx[i], a.pValue[i], a.anomalous[i], a.unseen[i].length > 0 ? 1 : 0].join(',');
   })());
-  await writeFileAtomic(join(outDir, `seed-${seed}.json`), `${JSON.stringify({ dataset: data.provenance, options: det.options, backend: backend.name, report, ...row }, null, 2)}\n`);
+  await writeFileAtomic(join(outDir, `seed-${seed}.json`), `${JSON.stringify({ dataset: data.provenance, options: det.options, backend: backend.name, report, ...row, flowSupport: support }, null, 2)}\n`);
 }
 if (rows.length > 1) {
   const stat = (k: string) => {
