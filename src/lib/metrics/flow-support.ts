@@ -1,4 +1,5 @@
-import { ABSENT, type StvMatrix } from '../stv/matrix.ts';
+import { alignToTraining } from '../stv/align.ts';
+import { row, validSetKey, type StvMatrix } from '../stv/matrix.ts';
 
 /**
  * How well the training set covers each test trace's flow, for reading detection results on small training sets
@@ -7,36 +8,19 @@ import { ABSENT, type StvMatrix } from '../stv/matrix.ts';
  * about it, so new normal traces of thin flows score like anomalies.
  */
 
-/** Per test row, the number of training rows with exactly its set of valid dimensions (0: a set training never had). */
+/**
+ * Per test row, the number of training rows with exactly its set of valid dimensions (0: a set training never had).
+ * Test columns are put in training order first (by id where both name them), so a valid value in a dimension
+ * training never had makes a set no training row has.
+ */
 export function flowSupport(train: StvMatrix, test: StvMatrix): Int32Array {
-  const all = Array.from({ length: train.width }, (_, j) => j);
-  const testCols = columnsOf(test, train, all);
-  const mapped = new Set(testCols);
-  // test columns training lacks: a valid value there makes the set one training never had
-  const extra = Array.from({ length: test.width }, (_, j) => j).filter((j) => !mapped.has(j));
-  const key = (m: StvMatrix, cols: number[], others: number[], i: number): string => {
-    const at = i * m.width;
-    const valid: number[] = [];
-    for (let c = 0; c < cols.length; c++) if (cols[c] >= 0 && m.values[at + cols[c]] !== ABSENT) valid.push(c);
-    if (others.some((j) => m.values[at + j] !== ABSENT)) valid.push(-1);
-    return valid.join(',');
-  };
   const counts = new Map<string, number>();
   for (let i = 0; i < train.ids.length; i++) {
-    const k = key(train, all, [], i);
+    const k = validSetKey(row(train, i));
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  return Int32Array.from(test.ids, (_, i) => counts.get(key(test, testCols, extra, i)) ?? 0);
-}
-
-/** For each training dimension, its column in `test` (-1 if absent): by dimension id when both have ids, else by index. */
-function columnsOf(test: StvMatrix, train: StvMatrix, all: number[]): number[] {
-  if (train.dimensionIds && test.dimensionIds) {
-    const at = new Map(test.dimensionIds.map((id, j) => [id, j]));
-    return train.dimensionIds.map((id) => at.get(id) ?? -1);
-  }
-  if (test.width !== train.width) throw new Error(`test STVs have ${test.width} dimensions, training STVs ${train.width}, and neither names them`);
-  return all;
+  const aligned = alignToTraining(test, train.width, train.dimensionIds, 'test STVs');
+  return Int32Array.from(aligned.ids, (_, i) => counts.get(validSetKey(row(aligned, i))) ?? 0);
 }
 
 /** Support classes of the breakdown: 0, 1-5, 6-20, 21-100, > 100 training traces. */
