@@ -25,6 +25,8 @@ export interface StructureStats {
   anomalousSets: number;
   /** Share of the anomalous traces of each type (rt, path); empty when the data does not say. */
   typeShares: Record<string, number>;
+  /** Per anomaly type: its traces' valid dimensions and the share of them with a set no normal trace has. */
+  byType: Record<string, { dims: Quartiles; unseenSetShare: number }>;
   /** Share of the anomalous traces with a call path that training never had (an unseen call path). */
   unseenPathShare: number;
   /**
@@ -89,6 +91,8 @@ export function structureStats(d: Dataset, o: { trainIsTestDay?: boolean } = {})
   let subset = 0;
   let superset = 0;
   const types = new Map<string, number>();
+  const typeDims = new Map<string, number[]>();
+  const typeUnseen = new Map<string, number>();
   const normalSets = [...normalKeys.values()];
   const unseenPathRows = unseenPathsOf(d);
   let unseenPaths = 0;
@@ -109,10 +113,16 @@ export function structureStats(d: Dataset, o: { trainIsTestDay?: boolean } = {})
     const flow = flowOf(dims);
     if (flow !== null) byFlow.set(flow, (byFlow.get(flow) ?? 0) + 1);
     anomalousKeys.add(key);
-    if (labels[i].anomalyType) types.set(labels[i].anomalyType!, (types.get(labels[i].anomalyType!) ?? 0) + 1);
+    const type = labels[i].anomalyType;
+    if (type) {
+      types.set(type, (types.get(type) ?? 0) + 1);
+      if (!typeDims.has(type)) typeDims.set(type, []);
+      typeDims.get(type)!.push(dims.length);
+    }
     if (unseenPathRows.has(i)) unseenPaths++;
     if (normalKeys.has(key)) return;
     unseen++;
+    if (type) typeUnseen.set(type, (typeUnseen.get(type) ?? 0) + 1);
     const own = new Set(dims);
     if (normalSets.some((n) => n.size > dims.length && isSubset(dims, n))) subset++;
     if (normalSets.some((n) => n.size < dims.length && isSubset([...n], own))) superset++;
@@ -132,6 +142,7 @@ export function structureStats(d: Dataset, o: { trainIsTestDay?: boolean } = {})
     normalSets: normalKeys.size,
     anomalousSets: anomalousKeys.size,
     typeShares: Object.fromEntries([...types].sort().map(([t, n]) => [t, n / a])),
+    byType: Object.fromEntries([...typeDims].sort().map(([t, d]) => [t, { dims: quartiles(d), unseenSetShare: (typeUnseen.get(t) ?? 0) / d.length }])),
     unseenPathShare: unseenPaths / a,
     topFlow,
   };

@@ -6,7 +6,7 @@ import { PAPER_PROTOCOL, planInjections, type InjectionProtocol } from '../sim/i
 import { simulateDay, type SimTrace } from '../sim/run.ts';
 import { PAPER_SHAPE, TrafficCurve, type TrafficShape } from '../sim/traffic.ts';
 import { buildModel, type TrainTicketModel } from './model.ts';
-import { SESSION_WEIGHTS, TrainTicketWorkload, type SessionKind } from './workload.ts';
+import { ABANDON, SESSION_WEIGHTS, TrainTicketWorkload, type SessionKind } from './workload.ts';
 
 export const GENERATOR_VERSION = 'trainticket-sim/2';
 
@@ -33,6 +33,8 @@ export interface TrainTicketConfig {
   /** A caller's sidecar gives up on a call after this long, ms (Istio's default route timeout until 1.5: 15 s). */
   hopTimeoutMs: number;
   sessionWeights: Record<SessionKind, number>;
+  /** Chance that a session ends at a failed step (the rest carry on with their next request). */
+  abandon: number;
   /** Epoch ms at which the training day starts; the test day follows it. */
   startEpoch: number;
 }
@@ -49,6 +51,7 @@ const BASE: Omit<TrainTicketConfig, 'seed' | 'trainTraces' | 'testTraces' | 'nor
   ingressTraced: false,
   hopTimeoutMs: 15_000,
   sessionWeights: SESSION_WEIGHTS,
+  abandon: ABANDON,
   startEpoch: DAY0,
 };
 
@@ -77,7 +80,7 @@ const DAY = 86_400_000;
 
 /** The training and test days as lazy streams of traces (each can be iterated once per call). */
 export function trainTicketDays(config: TrainTicketConfig, model: TrainTicketModel = buildModel()): TrainTicketDays {
-  const workload = new TrainTicketWorkload(model, config.sessionWeights);
+  const workload = new TrainTicketWorkload(model, config.sessionWeights, config.abandon);
   const meanRequests = meanRequestsPerSession(workload);
   const root = new Random(config.seed);
   const trainSeed = root.int(2 ** 32);

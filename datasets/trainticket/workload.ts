@@ -70,7 +70,7 @@ const E = {
   register: 'ts-admin-user-service:POST /api/v1/adminuserservice/users',
 };
 
-/** Chance that a session ends at a failed step. */
+/** Default chance that a session ends at a failed step (datasets/README.md, Calibration). */
 export const ABANDON = 0.4;
 
 const NO_FLAGS: ReadonlySet<string> = new Set();
@@ -106,6 +106,8 @@ export class TrainTicketWorkload implements Workload {
   constructor(
     private readonly model: TrainTicketModel,
     weights: Record<SessionKind, number> = SESSION_WEIGHTS,
+    /** Chance that a session ends at a failed step. */
+    private readonly abandon: number = ABANDON,
   ) {
     this.kinds = Object.entries(weights) as [SessionKind, number][];
     // the admin pages in the order FudanSELab's scenario_component visits them (the login step is ours)
@@ -135,7 +137,7 @@ export class TrainTicketWorkload implements Workload {
 
   /** After a failed step the user (or the load generator's loop) gives up now and then, else carries on. */
   private quits(o: Outcome, rng: Random): boolean {
-    return !o.ok && rng.next() < ABANDON;
+    return !o.ok && rng.next() < this.abandon;
   }
 
   private query(side: Side, rng: Random): Query {

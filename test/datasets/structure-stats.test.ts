@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/lib/contracts/dataset.ts';
 import type { TraceLabel } from '../../src/lib/trace/trace.ts';
 import { quartiles, structureStats } from '../../datasets/sanity/structure-stats.ts';
+import { meetsTargets } from '../../datasets/sanity/frontier.ts';
 
 /** STVs over 6 dimensions from lists of valid dimensions (value 5, -1 = absent). */
 function matrix(prefix: string, sets: number[][]) {
@@ -29,6 +30,8 @@ describe('structure statistics of a labelled dataset', () => {
     expect([s.unseenSubsetShare, s.unseenSupersetShare]).toEqual([0.5, 0.5]);
     expect([s.normalSets, s.anomalousSets]).toEqual([2, 3]);
     expect(s.typeShares).toEqual({ path: 0.5, rt: 0.5 });
+    // rt: t2 and t5, both the whole long flow (4 dims, seen); path: t3 {0,1} and t4 {4,5}, both unseen
+    expect(s.byType).toEqual({ path: { dims: { q1: 2, median: 2, q3: 2 }, unseenSetShare: 1 }, rt: { dims: { q1: 4, median: 4, q3: 4 }, unseenSetShare: 0 } });
     expect(s.unseenPathShare).toBe(0);
     // flows: t2, t3 ({0,1} cut from it) and t5 belong to {0,1,2,3}; {4,5} is in no normal set. {0,1,2,3} is 3 of
     // the 7 normal traces (2 training, t1), and carries 3 of the 4 anomalies
@@ -39,6 +42,9 @@ describe('structure statistics of a labelled dataset', () => {
     const d2: Dataset = { ...d, train: { stv: matrix('n', [[0, 1]]) } };
     expect(structureStats(d2).unseenSetShare).toBe(0.5);
     expect(structureStats(d2, { trainIsTestDay: true }).unseenSetShare).toBe(0.25);
+    // issue 16's targets (sim:frontier): anomalous median 2 is outside 7-13, unseen 50% outside 60-95%; normal
+    // median 1 is within 0-4, rt and path at 50% each within 35-65%
+    expect(meetsTargets(s)).toEqual({ anomalousMedian: false, normalMedian: true, unseenSetShare: false, typeShares: true });
   });
 
   it('takes nearest-rank quartiles', () => {
