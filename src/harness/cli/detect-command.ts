@@ -1,5 +1,5 @@
 import { dirname, join, basename } from 'node:path';
-import { describeBackend } from '../../lib/backend/backend.ts';
+import { BACKEND_CHOICES, describeBackend } from '../../lib/backend/backend.ts';
 import { loadModel } from '../models/model-folder.ts';
 import { TraceAnomalyDetector } from '../../methods/traceanomaly/detector.ts';
 import { localizeAnomalies, type RootCauseColumns } from './localize-anomalies.ts';
@@ -21,7 +21,7 @@ import { TRACEANOMALY_OPTIONS } from '../../methods/traceanomaly/options.ts';
 
 export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--format F] [--columns MAP.json] [--strict] [--max-spans-per-trace N]
                     [--whitelist W.json] [--samples L_z] [--alpha A] [--seed N]
-                    [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--workers N] --out SCORES.csv
+                    [--backend ${BACKEND_CHOICES.join('|')}] [--workers N] --out SCORES.csv
   Scores traces with a model from \`traceanomaly train\` (the same kind of input it was trained on) and writes
   SCORES.csv: trace_id,log_px,p_value,anomalous,unseen,root_cause_service,root_cause_path
     log_px     log p(x) by importance sampling with L_z samples (nats; empty for unseen traces, not scored)
@@ -34,7 +34,7 @@ export const DETECT_USAGE = `traceanomaly detect --model MODEL_DIR --in FILE [--
                the next called service); the path is the STV dimension id ("dimension j" on unnamed STVs)
   and, when some trace has one, SCORES.unseen.csv: trace_id,call_path_id (dim:<index> for unnamed dimensions).
   L_z, alpha, seed and workers default to the model's. The backend does not: --backend defaults to auto, as
-  for train (CUDA, native, wasm, cpu: the first that loads), so a model trained on a GPU machine scores on one
+  for train (CUDA, native, onnx, wasm, cpu: the first that loads), so a model trained on a GPU machine scores on one
   without; scores from two backends differ by float rounding, so compare score files made on one backend.
   ${MAX_SPANS_HELP}`;
 

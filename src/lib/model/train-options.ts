@@ -2,7 +2,7 @@
 export interface TrainOptions {
   /** Upper bound on epochs (a cap: early stopping may end sooner). */
   maxEpochs: number;
-  /** Upper bound on optimiser steps (a compute budget; whichever of the two caps comes first ends training). */
+  /** Optimiser steps after which training ends, at the end of that epoch (a compute budget; whichever of the two caps comes first ends training). */
   maxSteps: number;
   batchSize: number;
   learningRate: number;

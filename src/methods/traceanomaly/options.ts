@@ -33,7 +33,7 @@ export const TRACEANOMALY_OPTIONS = optionSchema({
   definition: D.definition,
   edgeLabel: D.edgeLabel,
   maxEpochs: int(T.maxEpochs, { min: 1 }, { doc: 'Upper bound on epochs (early stopping may end sooner)' }),
-  maxSteps: int(T.maxSteps, { min: 1 }, { doc: 'Upper bound on optimiser steps' }),
+  maxSteps: int(T.maxSteps, { min: 1 }, { doc: 'Training ends at the end of the epoch that reaches this many optimiser steps (early stopping may end sooner)' }),
   batchSize: int(T.batchSize, { min: 1 }, { doc: 'Minibatch size' }),
   learningRate: num(T.learningRate, { gt: 0 }, { doc: "Adam's learning rate" }),
   lrDecayEvery: int(T.lrDecayEvery, { min: 1 }, { doc: 'Epochs between learning-rate decays' }),
