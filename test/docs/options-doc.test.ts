@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OPTIONS_DOC, optionsMarkdown } from '../../src/harness/registry/options-doc.ts';
+import { OPTIONS_DOC, optionsMarkdown } from '../../src/harness/cli/options-doc.ts';
 
 describe('docs/options.md', () => {
   it('is what the option schemas say (run `npm run docs:options` after changing an option)', () => {

@@ -97,6 +97,7 @@ interface JsonProp {
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   minItems?: number;
+  maxItems?: number;
   items?: JsonProp;
   default?: unknown;
   description?: string;
@@ -137,6 +138,7 @@ export function allowed(p: JsonProp): string {
       if (p.items?.type === 'object' || p.items === undefined) return 'a list of objects of the documented form';
       const item = allowed(p.items).replace(/^an? /, '');
       const plural = item.replace(/^(integer|number|string)/, '$1s').replace(/^one of/, 'values, each one of');
+      if (p.minItems !== undefined && p.minItems === p.maxItems) return `a list of ${p.minItems} ${plural}`;
       return `${p.minItems ? 'a non-empty list' : 'a list'} of ${plural}`;
     }
     default:
