@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { parseSeeds } from '../../src/harness/cli/experiment-command.ts';
 import { datasetFromTraces } from '../../src/harness/experiments/trace-dataset.ts';
-import { simulateTrainTicket, TRAINTICKET_PRESETS, type TrainTicketConfig, type TrainTicketPreset } from '../trainticket/simulate.ts';
+import { simulateTrainTicket, trainTicketConfig, TRAINTICKET_PRESETS, type TrainTicketConfig, type TrainTicketPreset } from '../trainticket/simulate.ts';
 import { structureStats, type StructureStats } from './structure-stats.ts';
 
 /** Issue 16's targets: anomalous median within 30% of the released 10, normal within 2 of 2, unseen share, rt/path. */
@@ -52,7 +52,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const abandons = (o.abandon ?? '0.4,0').split(',').map(Number);
   if (delays.some((d) => d.length !== 2 || !(d[0] > 0) || !(d[1] >= d[0]))) usage(`--delays takes LO-HI ranges in ms (0 < LO <= HI), comma separated, not ${JSON.stringify(o.delays)}`);
   if (abandons.some((a) => !(a >= 0 && a <= 1))) usage(`--abandon takes chances in [0, 1], comma separated, not ${JSON.stringify(o.abandon)}`);
-  const base = TRAINTICKET_PRESETS[preset];
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const mark = (ok: boolean) => (ok ? '' : ' ✗');
   console.log(`Structure of the simulated test day (${preset}) by rt-fault delay and session abandonment; ✗: outside issue 16's target\n`);
@@ -65,7 +64,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const abandon of abandons) {
     for (const delayMs of delays) {
       for (const seed of seeds) {
-        const s = dayStructure({ ...base, seed, abandon, protocol: { ...base.protocol, delayMs } });
+        const s = dayStructure(trainTicketConfig(preset, seed, { rtDelayMs: delayMs, abandon }));
         const ok = meetsTargets(s);
         if (Object.values(ok).every(Boolean)) all++;
         const a = s.anomalousDims;

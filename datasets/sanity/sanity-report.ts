@@ -1,4 +1,4 @@
-// npm run sim:sanity -- [--preset quick|paper] [--seed N] [--detectors] [--data DIR]
+// npm run sim:sanity -- [--preset quick|paper] [--seed N] [--rt-delay-ms LO,HI] [--abandon P] [--detectors] [--data DIR]
 // The simulated TrainTicket day beside the released TrainTicket vectors, on the same structural statistics
 // (structure-stats.ts); with --detectors also the AUPRC of TraceAnomaly (quick settings) and HSTV-3sigma on each.
 import { parseArgs } from 'node:util';
@@ -9,6 +9,8 @@ import type { DetectionMethod } from '../../src/harness/experiments/registry.ts'
 import { withoutLabels } from '../../src/harness/experiments/run-cell.ts';
 import { averagePrecision, prCurve } from '../../src/lib/metrics/pr-curve.ts';
 import { dataRoot } from '../../src/lib/util/data-root.ts';
+import { TRAINTICKET_OPTIONS } from '../../src/harness/experiments/generators.ts';
+import { optionFlags, optionsFromFlags } from '../../src/lib/options/schema.ts';
 import { structureStats, type StructureStats } from './structure-stats.ts';
 
 /** TraceAnomaly as the sanity figure runs it: a short budget and L_z 50 (minutes, not the default's hour). */
@@ -48,14 +50,23 @@ export function sideBySide(columns: [string, StructureStats, Record<string, numb
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values: o } = parseArgs({ options: { preset: { type: 'string' }, seed: { type: 'string' }, detectors: { type: 'boolean' }, data: { type: 'string' } } });
+  const OPEN = ['rtDelayMs', 'abandon'];
+  let o: Record<string, string | boolean | undefined>;
+  let open: Record<string, unknown>;
+  try {
+    ({ values: o } = parseArgs({ options: { preset: { type: 'string' }, seed: { type: 'string' }, detectors: { type: 'boolean' }, data: { type: 'string' }, ...optionFlags(TRAINTICKET_OPTIONS, OPEN) } }));
+    open = optionsFromFlags(TRAINTICKET_OPTIONS, o, OPEN);
+  } catch (e) {
+    process.stderr.write(`sim:sanity: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   const preset = o.preset ?? 'quick';
   const seed = Number(o.seed ?? 1);
   const registry = builtinRegistry();
-  const ctx = { seed, quick: preset === 'quick', dataRoot: dataRoot(o.data), log: (l: string) => process.stderr.write(`${l}\n`) };
+  const ctx = { seed, quick: preset === 'quick', dataRoot: dataRoot(o.data as string | undefined), log: (l: string) => process.stderr.write(`${l}\n`) };
   const columns: [string, StructureStats, Record<string, number>?][] = [];
   for (const [label, name, options] of [
-    [`simulated (${preset}, seed ${seed})`, 'trainticket', { preset }],
+    [`simulated (${preset}, seed ${seed}${Object.keys(open).length ? `, ${JSON.stringify(open)}` : ''})`, 'trainticket', { preset, ...open }],
     ['released vectors', 'trainticket-released', {}],
   ] as const) {
     const d = await registry.dataset(name).load({ ...ctx, options });

@@ -67,6 +67,21 @@ export const TRAINTICKET_PRESETS = {
 } satisfies Record<string, TrainTicketConfig>;
 export type TrainTicketPreset = keyof typeof TRAINTICKET_PRESETS;
 
+/** What sec. V-A leaves open and a run may set (datasets/README.md, `npm run sim:frontier`). */
+export interface OpenParameters {
+  /** The response-time fault's network delay range, ms: each fault draws one log-uniformly between the two. */
+  rtDelayMs?: readonly [number, number] | readonly number[];
+  /** Chance that a session ends at a failed step. */
+  abandon?: number;
+}
+
+/** A preset's configuration for a seed, with the open parameters given (the rest as the preset has them). */
+export function trainTicketConfig(preset: TrainTicketPreset, seed: number, open: OpenParameters = {}): TrainTicketConfig {
+  const base = TRAINTICKET_PRESETS[preset];
+  const delayMs: [number, number] = open.rtDelayMs ? [open.rtDelayMs[0], open.rtDelayMs[1]] : base.protocol.delayMs;
+  return { ...base, seed, abandon: open.abandon ?? base.abandon, protocol: { ...base.protocol, delayMs } };
+}
+
 export interface TrainTicketDays {
   model: TrainTicketModel;
   train: Iterable<SimTrace>;

@@ -31,5 +31,10 @@ describe('traceanomaly simulate', () => {
     expect(cli('simulate', '--out', tempDir()).code).toBe(2);
     expect(cli('simulate', 'trainticket', '--preset', 'huge', '--out', tempDir()).code).toBe(2);
     expect(cli('simulate', 'services', '--service', '5', '--out', tempDir()).code).toBe(2);
+    // the open parameters: checked by the trainticket generator's option schema, and for trainticket only
+    const delay = cli('simulate', 'trainticket', '--rt-delay-ms', '5', '--out', tempDir());
+    expect([delay.code, delay.stderr.split('\n')[0]]).toEqual([2, 'traceanomaly simulate: --rt-delay-ms must be a list of 2 numbers > 0, found 5']);
+    const abandon = cli('simulate', 'services', '--abandon', '0', '--out', tempDir());
+    expect([abandon.code, abandon.stderr.split('\n')[0]]).toEqual([2, 'traceanomaly simulate: --rt-delay-ms and --abandon are for trainticket']);
   });
 });

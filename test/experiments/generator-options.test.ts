@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GENERATORS } from '../../src/harness/experiments/generators.ts';
 import type { DatasetContext } from '../../src/harness/experiments/registry.ts';
 import { InputError } from '../../src/lib/util/errors.ts';
-import { TRAINTICKET_PRESETS } from '../../datasets/trainticket/simulate.ts';
+import { trainTicketConfig, TRAINTICKET_PRESETS } from '../../datasets/trainticket/simulate.ts';
 import { ABANDON } from '../../datasets/trainticket/workload.ts';
 
 const ctx = (options: Record<string, unknown>, quick = true): DatasetContext => ({ seed: 1, quick, options, dataRoot: '.', log: () => {} });
@@ -28,6 +28,13 @@ describe('dataset generator options (declared once per generator)', () => {
     expect(rows.rtDelayMs).toEqual(TRAINTICKET_PRESETS.quick.protocol.delayMs);
     expect(rows.abandon).toBe(ABANDON);
     expect(rows.testSample).toBe(1);
+  });
+
+  it('puts the open parameters into the simulator configuration and leaves the rest as the preset has it', () => {
+    expect(trainTicketConfig('quick', 3)).toEqual({ ...TRAINTICKET_PRESETS.quick, seed: 3 });
+    const c = trainTicketConfig('paper', 2, { rtDelayMs: [3000, 30000], abandon: 0 });
+    expect([c.protocol.delayMs, c.abandon, c.seed, c.trainTraces]).toEqual([[3000, 30000], 0, 2, TRAINTICKET_PRESETS.paper.trainTraces]);
+    expect({ ...c.protocol, delayMs: null }).toEqual({ ...TRAINTICKET_PRESETS.paper.protocol, delayMs: null });
   });
 
   it('keys the data by the options given and by --quick where no preset is given', async () => {

@@ -7,14 +7,20 @@ import { labelsCsvLines } from '../../lib/writers/labels-csv.ts';
 import { extensionOf, traceLines, WRITE_FORMATS, type WriteFormat } from '../../lib/writers/write-traces.ts';
 import type { FaultWindow } from '../../../datasets/sim/faults.ts';
 import type { SimTrace } from '../../../datasets/sim/run.ts';
-import { TRAINTICKET_PRESETS, trainTicketDays, GENERATOR_VERSION, type TrainTicketPreset } from '../../../datasets/trainticket/simulate.ts';
+import { trainTicketConfig, trainTicketDays, GENERATOR_VERSION, type TrainTicketPreset } from '../../../datasets/trainticket/simulate.ts';
+import { TRAINTICKET_OPTIONS } from '../experiments/generators.ts';
+import { optionFlags, optionHelp, optionsFromFlags } from '../../lib/options/schema.ts';
 import { SERVICES_PRESETS, SERVICES_VERSION, serviceDays, type ServicesPreset } from '../../../datasets/services/simulate.ts';
 import { TABLE_I } from '../../../datasets/services/table1.ts';
 import { oneOf, parseCommand, requireString, UsageError } from './args.ts';
 import { didYouMean } from '../../lib/util/suggest.ts';
 
+/** The simulator parameters the paper leaves open, which `simulate trainticket` takes as flags. */
+const OPEN = ['rtDelayMs', 'abandon'];
+
 export const SIMULATE_USAGE = `traceanomaly simulate trainticket|services --out DIR [--preset quick|paper] [--seed N]
                       [--format jaeger|otlp|zipkin|messages-csv] [--plain] [--service 1-4] [--fraction F]
+                      [--rt-delay-ms LO,HI] [--abandon P]
   Simulates labelled traces (datasets/README.md says what is simulated and how it is calibrated).
   trainticket  the TrainTicket testbed of paper sec. V-A: a normal training day (Fig. 10 traffic, 40 peaks) and a
                test day with a response-time then an invocation-path fault injected into each of the 41 services
@@ -26,7 +32,9 @@ export const SIMULATE_USAGE = `traceanomaly simulate trainticket|services --out 
   DIR/labels.csv                    trace_id,label,anomaly_type,root_cause of the test traces
   DIR/faults.csv                    the injected faults; DIR/manifest.json: generator, seed, options and counts
   services write one folder per service (DIR/service-1, ...); --service picks one, --fraction overrides the
-  share of the daily traffic. The same seed gives byte-identical files.`;
+  share of the daily traffic. The same seed gives byte-identical files.
+  trainticket also takes what sec. V-A leaves open (datasets/README.md, npm run sim:frontier):
+${optionHelp(TRAINTICKET_OPTIONS, OPEN)}`;
 
 interface Counts {
   traces: number;
@@ -87,6 +95,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
       plain: { type: 'boolean' },
       service: { type: 'string' },
       fraction: { type: 'string' },
+      ...optionFlags(TRAINTICKET_OPTIONS, OPEN),
     },
     1,
   );
@@ -103,6 +112,8 @@ export async function simulateCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError('--seed must be a non-negative integer');
   const gzip = !o.plain;
   if (what === 'trainticket' && (o.service !== undefined || o.fraction !== undefined)) throw new UsageError('--service and --fraction are for services');
+  const open = optionsFromFlags(TRAINTICKET_OPTIONS, o, OPEN);
+  if (what === 'services' && Object.keys(open).length > 0) throw new UsageError('--rt-delay-ms and --abandon are for trainticket');
   const fraction = o.fraction === undefined ? undefined : Number(o.fraction);
   if (fraction !== undefined && !(fraction > 0 && fraction <= 1)) throw new UsageError('--fraction must be in (0, 1]');
   const which = o.service === undefined ? TABLE_I : [TABLE_I[Number(o.service) - 1]];
@@ -114,7 +125,7 @@ export async function simulateCommand(args: string[]): Promise<number> {
   try {
     let manifest: Record<string, unknown>;
     if (what === 'trainticket') {
-      const config = { ...TRAINTICKET_PRESETS[preset as TrainTicketPreset], seed };
+      const config = trainTicketConfig(preset as TrainTicketPreset, seed, open);
       const days = trainTicketDays(config);
       const written = await writeDataset(out, outDir, 'trainticket', days.train, days.test, days.faults, format, gzip);
       manifest = { generator: GENERATOR_VERSION, topology: days.model.topology.source, preset, seed, format, ...written, config };

@@ -1,6 +1,6 @@
 import type { Dataset, DataSplit } from '../../lib/contracts/dataset.ts';
 import { sampleIndices } from './test-sample.ts';
-import { GENERATOR_VERSION, simulateTrainTicket, TRAINTICKET_PRESETS, type TrainTicketPreset } from '../../../datasets/trainticket/simulate.ts';
+import { GENERATOR_VERSION, simulateTrainTicket, trainTicketConfig, TRAINTICKET_PRESETS, type TrainTicketPreset } from '../../../datasets/trainticket/simulate.ts';
 import { SERVICES_PRESETS, SERVICES_VERSION, simulateService, type ServicesPreset } from '../../../datasets/services/simulate.ts';
 import { TABLE_I } from '../../../datasets/services/table1.ts';
 import type { SimulatedDataset } from '../../../datasets/sim/dataset.ts';
@@ -38,10 +38,10 @@ const SIMULATED = {
 };
 const SIMULATED_OPTIONS = optionSchema(SIMULATED);
 
-const TRAINTICKET_OPTIONS = optionSchema({
+export const TRAINTICKET_OPTIONS = optionSchema({
   ...SIMULATED,
   rtDelayMs: custom(z.array(z.number().positive()).length(2), [...TRAINTICKET_PRESETS.paper.protocol.delayMs], {
-    doc: "The response-time fault's network delay: each fault draws one log-uniformly between the two, in ms (datasets/README.md; `npm run sim:frontier` shows the structure each range gives)",
+    doc: "The response-time fault's network delay range, ms: each fault draws one log-uniformly between the two (datasets/README.md)",
   }),
   abandon: num(ABANDON, { min: 0, max: 1 }, { doc: 'Chance that a simulated user session ends at a failed step (datasets/README.md)' }),
 });
@@ -90,9 +90,7 @@ const trainTicket: Generator = {
   load: async (name, ctx) => {
     const o = optionsOf('trainticket', TRAINTICKET_OPTIONS, ctx);
     const preset: TrainTicketPreset = presetOf(o, ctx);
-    const base = TRAINTICKET_PRESETS[preset];
-    const config = { ...base, seed: 0, abandon: o.abandon, protocol: { ...base.protocol, delayMs: [o.rtDelayMs[0], o.rtDelayMs[1]] as [number, number] } };
-    return simulated(name, (seed) => simulateTrainTicket({ ...config, seed }, preset), ctx, o);
+    return simulated(name, (seed) => simulateTrainTicket(trainTicketConfig(preset, seed, o), preset), ctx, o);
   },
 };
 
