@@ -50,18 +50,25 @@ export function sideBySide(columns: [string, StructureStats, Record<string, numb
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // preset and the open parameters are the trainticket generator's options, checked by its schema
   const OPEN = ['rtDelayMs', 'abandon'];
-  let o: Record<string, string | boolean | undefined>;
-  let open: Record<string, unknown>;
+  const fail = (msg: string, code: number): never => {
+    process.stderr.write(`sim:sanity: ${msg}\n`);
+    process.exit(code);
+  };
+  let o: Record<string, string | boolean | undefined> = {};
+  let open: Record<string, unknown> = {};
   try {
-    ({ values: o } = parseArgs({ options: { preset: { type: 'string' }, seed: { type: 'string' }, detectors: { type: 'boolean' }, data: { type: 'string' }, ...optionFlags(TRAINTICKET_OPTIONS, OPEN) } }));
+    ({ values: o } = parseArgs({ options: { seed: { type: 'string' }, detectors: { type: 'boolean' }, data: { type: 'string' }, ...optionFlags(TRAINTICKET_OPTIONS, ['preset', ...OPEN]) } }));
     open = optionsFromFlags(TRAINTICKET_OPTIONS, o, OPEN);
+    optionsFromFlags(TRAINTICKET_OPTIONS, o, ['preset']);
   } catch (e) {
-    process.stderr.write(`sim:sanity: ${(e as Error).message}\n`);
-    process.exit(2);
+    fail((e as Error).message, 2);
   }
-  const preset = o.preset ?? 'quick';
+  const preset = (o.preset as string | undefined) ?? 'quick';
   const seed = Number(o.seed ?? 1);
+  if (!Number.isInteger(seed) || seed < 0) fail(`--seed must be a whole number >= 0, found ${o.seed}`, 2);
+  process.on('uncaughtException', (e) => fail(e.message, 1));
   const registry = builtinRegistry();
   const ctx = { seed, quick: preset === 'quick', dataRoot: dataRoot(o.data as string | undefined), log: (l: string) => process.stderr.write(`${l}\n`) };
   const columns: [string, StructureStats, Record<string, number>?][] = [];
