@@ -20,19 +20,24 @@ import { Progress } from '../src/lib/util/progress.ts';
 import { evaluateDetection } from '../src/lib/metrics/detection.ts';
 import { meanStd } from '../src/lib/metrics/aggregate.ts';
 import { flowSupport, supportBreakdown } from '../src/lib/metrics/flow-support.ts';
+import { parseSeeds } from '../src/harness/cli/experiment-command.ts';
+import { exitOnError, scriptArgs } from '../src/harness/cli/script.ts';
 
-const { values: o } = parseArgs({
-  options: {
-    seeds: { type: 'string' },
-    dataset: { type: 'string' },
-    out: { type: 'string' },
-    'model-out': { type: 'string' },
-    // every detector option as its flag (--max-steps N, --calibration heldout, ...), checked by the option schema
-    ...optionFlags(TRACEANOMALY_OPTIONS),
-  },
+exitOnError('eval:released');
+const { o, seeds, overrides } = scriptArgs('eval:released', () => {
+  const { values: o } = parseArgs({
+    options: {
+      seeds: { type: 'string' },
+      dataset: { type: 'string' },
+      out: { type: 'string' },
+      'model-out': { type: 'string' },
+      // every detector option as its flag (--max-steps N, --calibration heldout, ...), checked by the option schema
+      ...optionFlags(TRACEANOMALY_OPTIONS),
+    },
+  });
+  const overrides: Partial<TraceAnomalyOptions> = optionsFromFlags(TRACEANOMALY_OPTIONS, o);
+  return { o, seeds: parseSeeds(o.seeds ?? '1'), overrides };
 });
-const seeds = (o.seeds ?? '1').split(',').map(Number);
-const overrides: Partial<TraceAnomalyOptions> = optionsFromFlags(TRACEANOMALY_OPTIONS, o);
 const backend = await useBackend(overrides.backend ?? 'auto');
 console.error(describeBackend(backend));
 overrides.backend = backend.name;

@@ -6,6 +6,7 @@
 // trace has, and the rt/path mix. Structure only: no detector runs.
 import { parseArgs } from 'node:util';
 import { parseSeeds } from '../../src/harness/cli/experiment-command.ts';
+import { exitOnError, scriptArgs } from '../../src/harness/cli/script.ts';
 import { datasetFromTraces } from '../../src/harness/experiments/trace-dataset.ts';
 import { simulateTrainTicket, trainTicketConfig, TRAINTICKET_PRESETS, type TrainTicketConfig, type TrainTicketPreset } from '../trainticket/simulate.ts';
 import { structureStats, type StructureStats } from './structure-stats.ts';
@@ -32,26 +33,18 @@ export function dayStructure(config: TrainTicketConfig): StructureStats {
   return structureStats(d);
 }
 
-function usage(msg: string): never {
-  process.stderr.write(`sim:frontier: ${msg}\n`);
-  process.exit(2);
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
-  let o: { seeds?: string; delays?: string; abandon?: string; preset?: string };
-  let seeds: number[];
-  try {
-    ({ values: o } = parseArgs({ options: { seeds: { type: 'string' }, delays: { type: 'string' }, abandon: { type: 'string' }, preset: { type: 'string' } } }));
-    seeds = parseSeeds(o.seeds ?? '1-3');
-  } catch (e) {
-    usage((e as Error).message);
-  }
-  const preset = (o.preset ?? 'quick') as TrainTicketPreset;
-  if (!(preset in TRAINTICKET_PRESETS)) usage(`--preset must be quick or paper, not ${JSON.stringify(o.preset)}`);
-  const delays = (o.delays ?? '300-3000,1000-15000,3000-30000,5000-60000,15000-60000').split(',').map((r) => r.split('-').map(Number) as [number, number]);
-  const abandons = (o.abandon ?? '0.4,0').split(',').map(Number);
-  if (delays.some((d) => d.length !== 2 || !(d[0] > 0) || !(d[1] >= d[0]))) usage(`--delays takes LO-HI ranges in ms (0 < LO <= HI), comma separated, not ${JSON.stringify(o.delays)}`);
-  if (abandons.some((a) => !(a >= 0 && a <= 1))) usage(`--abandon takes chances in [0, 1], comma separated, not ${JSON.stringify(o.abandon)}`);
+  exitOnError('sim:frontier');
+  const { preset, seeds, delays, abandons } = scriptArgs('sim:frontier', () => {
+    const { values: o } = parseArgs({ options: { seeds: { type: 'string' }, delays: { type: 'string' }, abandon: { type: 'string' }, preset: { type: 'string' } } });
+    const preset = (o.preset ?? 'quick') as TrainTicketPreset;
+    if (!(preset in TRAINTICKET_PRESETS)) throw new Error(`--preset must be quick or paper, not ${JSON.stringify(o.preset)}`);
+    const delays = (o.delays ?? '300-3000,1000-15000,3000-30000,5000-60000,15000-60000').split(',').map((r) => r.split('-').map(Number) as [number, number]);
+    const abandons = (o.abandon ?? '0.4,0').split(',').map(Number);
+    if (delays.some((d) => d.length !== 2 || !(d[0] > 0) || !(d[1] >= d[0]))) throw new Error(`--delays takes LO-HI ranges in ms (0 < LO <= HI), comma separated, not ${JSON.stringify(o.delays)}`);
+    if (abandons.some((x) => !(x >= 0 && x <= 1))) throw new Error(`--abandon takes chances in [0, 1], comma separated, not ${JSON.stringify(o.abandon)}`);
+    return { preset, seeds: parseSeeds(o.seeds ?? '1-3'), delays, abandons };
+  });
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const mark = (ok: boolean) => (ok ? '' : ' ✗');
   console.log(`Structure of the simulated test day (${preset}) by rt-fault delay and session abandonment; ✗: outside issue 16's target\n`);

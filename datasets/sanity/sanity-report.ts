@@ -11,6 +11,8 @@ import { averagePrecision, prCurve } from '../../src/lib/metrics/pr-curve.ts';
 import { dataRoot } from '../../src/lib/util/data-root.ts';
 import { TRAINTICKET_OPTIONS } from '../../src/harness/experiments/generators.ts';
 import { optionFlags, optionsFromFlags } from '../../src/lib/options/schema.ts';
+import { exitOnError, scriptArgs } from '../../src/harness/cli/script.ts';
+import { parseSeeds } from '../../src/harness/cli/experiment-command.ts';
 import { structureStats, type StructureStats } from './structure-stats.ts';
 
 /** TraceAnomaly as the sanity figure runs it: a short budget and L_z 50 (minutes, not the default's hour). */
@@ -52,25 +54,17 @@ export function sideBySide(columns: [string, StructureStats, Record<string, numb
 if (import.meta.url === `file://${process.argv[1]}`) {
   // preset and the open parameters are the trainticket generator's options, checked by its schema
   const OPEN = ['rtDelayMs', 'abandon'];
-  const fail = (msg: string, code: number): never => {
-    process.stderr.write(`sim:sanity: ${msg}\n`);
-    process.exit(code);
-  };
-  let o: Record<string, string | boolean | undefined> = {};
-  let open: Record<string, unknown> = {};
-  try {
-    ({ values: o } = parseArgs({ options: { seed: { type: 'string' }, detectors: { type: 'boolean' }, data: { type: 'string' }, ...optionFlags(TRAINTICKET_OPTIONS, ['preset', ...OPEN]) } }));
-    open = optionsFromFlags(TRAINTICKET_OPTIONS, o, OPEN);
-    optionsFromFlags(TRAINTICKET_OPTIONS, o, ['preset']);
-  } catch (e) {
-    fail((e as Error).message, 2);
-  }
-  const preset = (o.preset as string | undefined) ?? 'quick';
-  const seed = Number(o.seed ?? 1);
-  if (!Number.isInteger(seed) || seed < 0) fail(`--seed must be a whole number >= 0, found ${o.seed}`, 2);
-  process.on('uncaughtException', (e) => fail(e.message, 1));
+  exitOnError('sim:sanity');
+  const { o, open, preset, seed } = scriptArgs('sim:sanity', () => {
+    const { values: o } = parseArgs({ options: { seed: { type: 'string' }, detectors: { type: 'boolean' }, data: { type: 'string' }, ...optionFlags(TRAINTICKET_OPTIONS, ['preset', ...OPEN]) } });
+    const open = optionsFromFlags(TRAINTICKET_OPTIONS, o, OPEN);
+    const preset = optionsFromFlags(TRAINTICKET_OPTIONS, o, ['preset']).preset ?? 'quick';
+    const seed = o.seed === undefined ? 1 : parseSeeds(o.seed);
+    if (Array.isArray(seed) && seed.length !== 1) throw new Error(`--seed takes one seed, found ${o.seed}`);
+    return { o, open, preset, seed: Array.isArray(seed) ? seed[0] : seed };
+  });
   const registry = builtinRegistry();
-  const ctx = { seed, quick: preset === 'quick', dataRoot: dataRoot(o.data as string | undefined), log: (l: string) => process.stderr.write(`${l}\n`) };
+  const ctx = { seed, quick: preset === 'quick', dataRoot: dataRoot(o.data), log: (l: string) => process.stderr.write(`${l}\n`) };
   const columns: [string, StructureStats, Record<string, number>?][] = [];
   for (const [label, name, options] of [
     [`simulated (${preset}, seed ${seed}${Object.keys(open).length ? `, ${JSON.stringify(open)}` : ''})`, 'trainticket', { preset, ...open }],

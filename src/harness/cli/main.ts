@@ -1,3 +1,4 @@
+import { oneLine } from './script.ts';
 import { InputError, UsageError } from '../../lib/util/errors.ts';
 import { ArgumentsParsed } from './args.ts';
 import { PROJECT_ROOT } from '../../lib/util/data-root.ts';
@@ -48,12 +49,6 @@ const unknownCommand = (name: string): string => `unknown command "${name}"${did
 /** Whether errors print their stack trace: `--debug` anywhere in the arguments, or TRACEANOMALY_DEBUG=1. */
 export function debugWanted(argv: readonly string[]): boolean {
   return argv.includes('--debug') || /^(1|true|yes)$/i.test(process.env.TRACEANOMALY_DEBUG ?? '');
-}
-
-/** An error's message on one line (a message with line breaks, such as a library's, is joined). */
-export function oneLine(e: unknown): string {
-  const text = e instanceof Error ? e.message || e.name : String(e);
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 /** Writes the one line of a failed command (and, when debugging, the stack); returns its exit code. */
