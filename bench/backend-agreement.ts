@@ -15,7 +15,9 @@ import { Progress } from '../src/lib/util/progress.ts';
 import { TraceAnomalyDetector } from '../src/methods/traceanomaly/detector.ts';
 import { TRACEANOMALY_OPTIONS, type TraceAnomalyOptions } from '../src/methods/traceanomaly/options.ts';
 import { evaluateDetection } from '../src/lib/metrics/detection.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
+exitOnError('bench:agreement');
 const { values: o } = parseArgs({
   options: { seed: { type: 'string' }, dataset: { type: 'string' }, model: { type: 'string' }, 'model-out': { type: 'string' }, ...optionFlags(TRACEANOMALY_OPTIONS) },
 });

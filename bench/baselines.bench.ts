@@ -9,7 +9,9 @@ import { createDetector } from '../src/harness/registry/create.ts';
 
 const BASELINE_NAMES = ['wfg', 'cfg', 'cpd', 'rule', 'hstv-3sigma'];
 import { syntheticTraces } from './synthetic-traces.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
+exitOnError('bench:baselines');
 const { values } = parseArgs({
   options: {
     train: { type: 'string', default: '20000' },

@@ -7,7 +7,9 @@ import { AevbDetector } from '../baselines/aevb/aevb.ts';
 import { OmniAnomalyDetector } from '../baselines/omnianomaly/omnianomaly.ts';
 import { describeBackend, useBackend, type BackendChoice } from '../src/lib/backend/backend.ts';
 import { simulateTrainTicket, TRAINTICKET_PRESETS } from '../datasets/trainticket/simulate.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
+exitOnError('bench:deepvae');
 const { values: o } = parseArgs({ options: { backend: { type: 'string' }, epochs: { type: 'string' }, traces: { type: 'string' } } });
 const backend = (o.backend ?? 'auto') as BackendChoice;
 const info = await useBackend(backend);

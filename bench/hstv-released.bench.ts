@@ -4,7 +4,9 @@
 import { parseArgs } from 'node:util';
 import { releasedTrainTicketFiles } from '../src/lib/util/data-root.ts';
 import { loadReleased, runReleasedSplit } from '../src/harness/experiments/hstv-released-split.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
+exitOnError('bench:hstv-released');
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '1,2,3' },

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHugeTrace, type HugeFormat, type HugeShape } from './huge-traces.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
 const BIN = fileURLToPath(new URL('../bin/traceanomaly.mjs', import.meta.url));
+exitOnError('bench:huge-trace');
 const { values: o, positionals: extra } = parseArgs({
   options: { spans: { type: 'string' }, shape: { type: 'string' }, format: { type: 'string' }, definition: { type: 'string' }, timeout: { type: 'string' } },
   allowPositionals: true,

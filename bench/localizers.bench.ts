@@ -17,7 +17,9 @@ import { TraceAnomalyLocalizer } from '../src/methods/traceanomaly-rca/localizer
 import { selectRows } from '../src/lib/stv/matrix.ts';
 import { releasedTrainTicketFiles } from '../src/lib/util/data-root.ts';
 import { Random } from '../src/lib/util/random.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
+exitOnError('bench:localizers');
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '1,2,3' },

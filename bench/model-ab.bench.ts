@@ -10,12 +10,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Random } from '../src/lib/util/random.ts';
 import { syntheticStvRows } from './synthetic-traces.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
 interface Engine {
   epoch(order: Int32Array, lr: number, firstStep: number): Promise<void>;
   close(): Promise<void>;
 }
 
+exitOnError('bench:model-ab');
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string' }, workers: { type: 'string' } } });
 if (positionals.length !== 2) {
   console.error('usage: npm run bench:model-ab -- DIR_A DIR_B [--rounds N] [--workers N]');

@@ -21,9 +21,11 @@ import { ADAM, DEFAULT_TRAIN } from '../src/lib/model/train-options.ts';
 import { FlowVae } from '../src/lib/model/vae.ts';
 import { Random } from '../src/lib/util/random.ts';
 import { syntheticStvRows } from './synthetic-traces.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 
+exitOnError('bench:model');
 const { values: o } = parseArgs({ options: { backend: { type: 'string' }, workers: { type: 'string' }, epochs: { type: 'string' }, traces: { type: 'string' } } });
 const choice = (o.backend ?? 'auto') as BackendChoice;
 // the tfjs side: the backend asked for, with `auto` and `onnx` meaning its tfjs backend (wasm here)

@@ -12,7 +12,9 @@ import { builtinRegistry } from '../src/harness/experiments/builtins.ts';
 import { loadExperiment } from '../src/harness/experiments/catalog.ts';
 import type { ExperimentDef } from '../src/harness/experiments/definition.ts';
 import { runExperiment } from '../src/harness/experiments/runner.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
+exitOnError('quality:noise');
 const { values: o } = parseArgs({ options: { variants: { type: 'string' }, seeds: { type: 'string' } } });
 const METRICS = ['auprc', 'precision', 'recall', 'fpr', 'importanceGain'];
 const base = await loadExperiment('quality');

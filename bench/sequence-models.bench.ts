@@ -12,7 +12,9 @@ import { simulateTrainTicket, TRAINTICKET_PRESETS } from '../datasets/trainticke
 import { DeepLogDetector } from '../baselines/deeplog/deeplog.ts';
 import { MultimodalLstmDetector, MULTIMODAL_DEFAULTS } from '../baselines/multimodal-lstm/multimodal.ts';
 import { DEEPLOG_DEFAULTS } from '../baselines/deeplog/deeplog.ts';
+import { exitOnError } from '../src/harness/cli/script.ts';
 
+exitOnError('bench:deeplog');
 const { values: o } = parseArgs({
   options: {
     backend: { type: 'string', default: 'auto' },

@@ -14,6 +14,8 @@ describe('npm-run scripts fail as the CLI does (one line, no stack trace)', () =
     expect(script('datasets/sanity/frontier.ts', '--preset', 'fast')).toEqual({ code: 2, lines: ['sim:frontier: --preset must be quick or paper, not "fast"'] });
     expect(script('datasets/sanity/sanity-report.ts', '--abandon', '3')).toEqual({ code: 2, lines: ['sim:sanity: --abandon must be a number >= 0 and <= 1, found 3'] });
     expect(script('bench/released-split.ts', '--seeds', 'x')).toEqual({ code: 2, lines: ['eval:released: --seeds must be integers such as 1,2,3 or 1-5, found "x"'] });
+    // a benchmark's unknown flag (node:util parseArgs' own error)
+    expect(script('bench/hstv-released.bench.ts', '--bogus')).toEqual({ code: 2, lines: ["bench:hstv-released: Unknown option '--bogus'"] });
   });
 
   it('a failure after parsing (an unknown dataset): one line, exit 1', () => {

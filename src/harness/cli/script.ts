@@ -2,6 +2,7 @@
  * Failure handling for the npm-run scripts (bench/, datasets/sanity/), as the CLI does it: a bad argument is one line
  * and exit 2, any later failure one line and exit 1, never a stack trace.
  */
+import { UsageError } from '../../lib/util/errors.ts';
 
 /** An error's message on one line (a message with line breaks, such as a library's, is joined). */
 export function oneLine(e: unknown): string {
@@ -19,11 +20,18 @@ export function scriptArgs<T>(script: string, parse: () => T): T {
   }
 }
 
-/** Ends the script with one line and exit 1 on any error that escapes it (top-level await included). */
+/** A usage error: the project's, or node:util parseArgs' (an unknown flag, a missing value). */
+const isUsage = (e: unknown) => e instanceof UsageError || (e instanceof Error && String((e as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS'));
+
+/**
+ * Ends the script with one line on any error that escapes it (top-level await included): exit 2 for a usage
+ * error, else 1.
+ */
 export function exitOnError(script: string): void {
   const fatal = (e: unknown) => {
-    process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${script}: error: ${oneLine(e)}\n`);
-    process.exit(1);
+    const usage = isUsage(e);
+    process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${script}: ${usage ? '' : 'error: '}${oneLine(e)}\n`);
+    process.exit(usage ? 2 : 1);
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
