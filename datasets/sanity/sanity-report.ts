@@ -57,11 +57,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   exitOnError('sim:sanity');
   const { o, open, preset, seed } = scriptArgs('sim:sanity', () => {
     const { values: o } = parseArgs({ options: { seed: { type: 'string' }, detectors: { type: 'boolean' }, data: { type: 'string' }, ...optionFlags(TRAINTICKET_OPTIONS, ['preset', ...OPEN]) } });
-    const open = optionsFromFlags(TRAINTICKET_OPTIONS, o, OPEN);
-    const preset = optionsFromFlags(TRAINTICKET_OPTIONS, o, ['preset']).preset ?? 'quick';
-    const seed = o.seed === undefined ? 1 : parseSeeds(o.seed);
-    if (Array.isArray(seed) && seed.length !== 1) throw new Error(`--seed takes one seed, found ${o.seed}`);
-    return { o, open, preset, seed: Array.isArray(seed) ? seed[0] : seed };
+    const { preset = 'quick', ...open } = optionsFromFlags(TRAINTICKET_OPTIONS, o, ['preset', ...OPEN]);
+    const seeds = parseSeeds(o.seed ?? '1');
+    if (seeds.length !== 1) throw new Error(`--seed takes one seed, found ${o.seed}`);
+    return { o, open, preset, seed: seeds[0] };
   });
   const registry = builtinRegistry();
   const ctx = { seed, quick: preset === 'quick', dataRoot: dataRoot(o.data), log: (l: string) => process.stderr.write(`${l}\n`) };

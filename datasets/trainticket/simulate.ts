@@ -70,7 +70,7 @@ export type TrainTicketPreset = keyof typeof TRAINTICKET_PRESETS;
 /** What sec. V-A leaves open and a run may set (datasets/README.md, `npm run sim:frontier`). */
 export interface OpenParameters {
   /** The response-time fault's network delay range, ms: each fault draws one log-uniformly between the two. */
-  rtDelayMs?: readonly [number, number] | readonly number[];
+  rtDelayMs?: readonly number[];
   /** Chance that a session ends at a failed step. */
   abandon?: number;
 }

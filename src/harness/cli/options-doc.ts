@@ -30,7 +30,6 @@ export function optionsMarkdown(): string {
   ];
   for (const m of METHODS) {
     out.push(`## ${m.name} (${m.label})`, '', `${m.description}. Kind: ${m.kind}${m.kind === 'detection' ? ` (decision rule: ${m.decision})` : ''}; version ${m.version}${m.seeded ? '; seeded' : ''}${m.tfjs ? '; tfjs' : ''}.`, '');
-    out.push('| Option | Allowed | Default | Description |', '|---|---|---|---|');
     out.push(...optionTable(m.options), '');
   }
   out.push(

@@ -18,9 +18,3 @@ export function sampleIndices(n: number, share: number, seed: number): number[] 
 export function isTestSample(v: unknown): v is number {
   return typeof v === 'number' && v > 0 && v <= 1;
 }
-
-/** Checks a `testSample` option: a share in (0, 1]. */
-export function checkTestSample(v: unknown, where: string): number {
-  if (!isTestSample(v)) throw new Error(`${where} must be a number in (0, 1], not ${JSON.stringify(v)}`);
-  return v;
-}
